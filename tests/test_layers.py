@@ -1,8 +1,10 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
-from ganzoo.layers import ReflectionPadding2D, instance_normalization
+from ganzoo.layers import BatchNormalization, ReflectionPadding2D, instance_normalization
+from ganzoo.testing import two_cpu_strategy
 
 
 @pytest.mark.parametrize(
@@ -77,3 +79,89 @@ def test_instance_normalization_normalizes_each_image_and_channel():
     affine = instance_normalization(affine=True)
     affine.build((None, 4, 4, 3))
     assert [tuple(w.shape) for w in affine.weights] == [(3,), (3,)]
+
+
+def _batch_norms(**kwargs):
+    """Keras' batch norm and ganzoo's fused one with the same settings and weights."""
+    reference = keras.layers.BatchNormalization(**kwargs)
+    fused = BatchNormalization(**kwargs)
+    return reference, fused
+
+
+@pytest.mark.parametrize("shape", [(16, 6), (4, 7, 6), (4, 5, 3, 6)])
+@pytest.mark.parametrize("synchronized", [False, True])
+def test_fused_batch_norm_trains_like_keras(shape, synchronized):
+    rng = np.random.default_rng(3)
+    x = tf.constant(rng.normal(2.0, 3.0, size=shape).astype("float32"))
+    upstream = tf.constant(rng.normal(size=shape).astype("float32"))
+    reference, fused = _batch_norms(momentum=0.9, epsilon=1e-3, synchronized=synchronized)
+    gamma = rng.uniform(0.5, 1.5, size=shape[-1]).astype("float32")
+    beta = rng.normal(size=shape[-1]).astype("float32")
+    for layer in (reference, fused):
+        layer.build(shape)
+        layer.gamma.assign(gamma)
+        layer.beta.assign(beta)
+    results = []
+    for layer in (reference, fused):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = layer(x, training=True)
+            loss = tf.reduce_sum(y * upstream)
+        grads = tape.gradient(loss, [x, layer.gamma, layer.beta])
+        results.append((y, *grads, layer.moving_mean, layer.moving_variance))
+    names = ["output", "input grad", "gamma grad", "beta grad", "moving mean", "moving var"]
+    for name, want, got in zip(names, *results, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4, err_msg=name)
+    # Inference uses the moving statistics, through Keras' own code.
+    np.testing.assert_allclose(fused(x, training=False), reference(x, training=False), atol=1e-5)
+
+
+def test_fused_batch_norm_under_mixed_precision():
+    x = np.random.default_rng(4).normal(size=(8, 4, 4, 3)).astype("float32")
+    reference, fused = _batch_norms(dtype="mixed_float16")
+    y = fused(x, training=True)
+    assert y.dtype == "float16" and fused.moving_mean.dtype == "float32"
+    np.testing.assert_allclose(np.asarray(y, "float32"), reference(x, training=True), atol=2e-3)
+
+
+def test_fused_batch_norm_leaves_other_cases_to_keras():
+    fused = BatchNormalization(axis=1)  # not the last axis: Keras' own code
+    x = np.random.default_rng(5).normal(size=(4, 3, 5)).astype("float32")
+    reference = keras.layers.BatchNormalization(axis=1)
+    np.testing.assert_allclose(fused(x, training=True), reference(x, training=True), atol=1e-5)
+    assert not fused._fusable(tf.constant(x), training=True, mask=None)
+    assert not BatchNormalization()._fusable(tf.constant(x), training=False, mask=None)
+
+
+def test_fused_batch_norm_defers_to_keras_across_synchronized_replicas():
+    strategy = two_cpu_strategy()
+    x = tf.constant(np.random.default_rng(6).normal(size=(8, 5)).astype("float32"))
+    with strategy.scope():
+        layer = BatchNormalization(synchronized=True)
+        layer.build(x.shape)
+
+    def fusable(batch):
+        return layer._fusable(batch, training=True, mask=None)
+
+    per_replica = strategy.experimental_local_results(strategy.run(fusable, (x,)))
+    assert per_replica and not any(per_replica)  # each replica runs Keras' synchronised code
+    assert BatchNormalization(synchronized=True)._fusable(x, training=True, mask=None)
+
+
+def test_fused_batch_norm_in_a_saved_model(tmp_path):
+    inputs = keras.Input((6,))
+    model = keras.Model(inputs, BatchNormalization(momentum=0.8)(inputs))
+    x = np.random.default_rng(7).normal(size=(16, 6)).astype("float32")
+    model(x, training=True)  # moves the statistics
+    path = str(tmp_path / "norm.keras")
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert isinstance(loaded.layers[-1], BatchNormalization)
+    np.testing.assert_allclose(loaded(x, training=False), model(x, training=False), atol=1e-6)
+
+
+def test_fused_batch_norm_can_be_turned_off():
+    x = tf.constant(np.random.default_rng(8).normal(size=(8, 5)).astype("float32"))
+    layer = BatchNormalization(fused=False)
+    assert not layer._fusable(x, training=True, mask=None)
+    assert BatchNormalization.from_config(layer.get_config()).fused is False

@@ -24,6 +24,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from ganzoo.layers import BatchNormalization
+
 
 def weight_init() -> keras.initializers.Initializer:
     """N(0, 0.02), the paper's initialisation of every weight."""
@@ -31,8 +33,10 @@ def weight_init() -> keras.initializers.Initializer:
 
 
 def batch_norm() -> layers.Layer:
-    """Batch norm with the reference code's settings, synchronised across replicas."""
-    return layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True)
+    """Batch norm with the reference code's settings, synchronised across replicas
+    (trained with TensorFlow's fused kernel on one replica, see
+    `ganzoo.layers.BatchNormalization`)."""
+    return BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True)
 
 
 def upsamplings(image_shape) -> tuple[int, int, int]:
