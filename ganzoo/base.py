@@ -85,6 +85,11 @@ class GAN(keras.Model):
     """
 
     default_adversarial_loss = "non_saturating"
+    # Fused steps and XLA on CPU-only machines, for variants whose benchmark shows
+    # them faster there (`benchmarks/bench_train.py`); convolutional steps are slower
+    # under XLA's CPU convolutions than under oneDNN's.
+    default_steps_per_execution = 1
+    jit_compile_on_cpu = False
     nested_models: tuple[str, ...] = ("generator", "discriminator")
 
     def __init__(
@@ -160,7 +165,8 @@ class GAN(keras.Model):
         d_optimizer: keras.optimizers.Optimizer | str | None = None,
         *,
         jit_compile: bool | str = "auto",
-        steps_per_execution: int = 1,
+        jit_compile_updates: bool | str = "auto",
+        steps_per_execution: int | None = None,
         run_eagerly: bool = False,
     ) -> None:
         """Configures the two optimizers; the variant's paper defaults when omitted.
@@ -173,21 +179,66 @@ class GAN(keras.Model):
         Args:
             g_optimizer: generator optimizer (instance, name or config).
             d_optimizer: discriminator optimizer.
-            jit_compile: XLA compilation of the train step, as in `keras.Model.compile`.
-            steps_per_execution: batches run per `tf.function` call.
+            jit_compile: XLA compilation of the whole train step, as in
+                `keras.Model.compile`. `"auto"`: XLA on a GPU, and on a CPU-only
+                machine only for variants with `jit_compile_on_cpu` (the vanilla GAN,
+                whose dense layers and element-wise ops XLA fuses well; convolutions
+                are slower under XLA on a CPU).
+            jit_compile_updates: XLA compilation of the optimizer updates alone, when
+                the step itself is not compiled. Without XLA, an optimizer update is a
+                dozen element-wise TensorFlow ops per variable, each a pass over memory;
+                XLA fuses them into one (Adam's update of InfoGAN's 13M parameters:
+                41 ms → 14 ms per step on a 2-core CPU, see `docs/performance.md`).
+                `"auto"` fuses them unless the step runs eagerly or under a
+                `tf.distribute` strategy (whose updates go through cross-replica calls
+                that XLA cannot compile).
+            steps_per_execution: batches run per `tf.function` call; `None` takes the
+                variant's `default_steps_per_execution` (more than 1 only where steps
+                are so short that `fit`'s per-call overhead shows) without a
+                `tf.distribute` strategy, and 1 under one.
             run_eagerly: run the step eagerly, for debugging.
         """
         self.g_optimizer = _optimizer(g_optimizer, self.default_g_optimizer)
         self.d_optimizer = _optimizer(d_optimizer, self.default_d_optimizer)
+        if jit_compile_updates not in (True, False, "auto"):
+            raise ValueError(
+                f'jit_compile_updates must be True, False or "auto"; got {jit_compile_updates!r}.'
+            )
+        # The saved configuration keeps "auto" and None, resolved again where it is loaded.
         self._compile_options = {
             "jit_compile": jit_compile,
+            "jit_compile_updates": jit_compile_updates,
             "steps_per_execution": steps_per_execution,
             "run_eagerly": run_eagerly,
         }
+        if steps_per_execution is None:
+            # Keras 3.15's multi-step loop fails under MirroredStrategy ("You must feed a
+            # value for placeholder tensor"), so the variant's default applies alone.
+            steps_per_execution = (
+                1 if tf.distribute.has_strategy() else self.default_steps_per_execution
+            )
+        if jit_compile == "auto" and not run_eagerly and self._xla_on_this_cpu():
+            jit_compile = True
         # optimizer=None: Keras would otherwise create an unused RMSprop.
-        super().compile(optimizer=None, **self._compile_options)
+        super().compile(
+            optimizer=None,
+            jit_compile=jit_compile,
+            steps_per_execution=steps_per_execution,
+            run_eagerly=run_eagerly,
+        )
+        self.jit_compile_updates = jit_compile_updates
+        # Not a tracked attribute: the compiled updates are no part of the model's state.
+        object.__setattr__(self, "_update_functions", {})
         self.g_optimizer.build(self.generator_variables)
         self.d_optimizer.build(self.discriminator_variables)
+
+    def _xla_on_this_cpu(self) -> bool:
+        """Whether `jit_compile="auto"` compiles this variant's step although Keras would
+        not: a CPU-only machine, no strategy, and a variant faster under XLA there."""
+        if not self.jit_compile_on_cpu or tf.distribute.has_strategy():
+            return False
+        devices = tf.config.list_physical_devices()
+        return all(device.device_type == "CPU" for device in devices)
 
     def get_compile_config(self) -> dict | None:
         if not getattr(self, "compiled", False):
@@ -286,7 +337,24 @@ class GAN(keras.Model):
         `optimizer.scale_loss`, inside `tape`.
         """
         gradients = tape.gradient(loss, variables)
-        optimizer.apply(gradients, variables)
+        if not self._fuse_updates():
+            optimizer.apply(gradients, variables)
+            return
+        key = id(optimizer)
+        if key not in self._update_functions:
+            self._update_functions[key] = tf.function(
+                lambda grads: optimizer.apply(grads, variables), jit_compile=True
+            )
+        self._update_functions[key](gradients)
+
+    def _fuse_updates(self) -> bool:
+        """Whether `optimize` runs the optimizer update as one XLA computation."""
+        setting = getattr(self, "jit_compile_updates", False)
+        if self.run_eagerly or not tf.inside_function():
+            return False
+        if setting == "auto":
+            return not (self.jit_compile or tf.distribute.has_strategy())
+        return bool(setting)
 
     def record(self, terms: dict[str, Any]) -> None:
         """Adds unscaled per-example values to the trackers of the same name."""

@@ -7,7 +7,7 @@ import tensorflow as tf
 
 import ganzoo
 from ganzoo.nets import mlp
-from ganzoo.testing import GANTestCase
+from ganzoo.testing import GANTestCase, two_cpu_strategy
 
 
 @keras.saving.register_keras_serializable(package="ganzoo_tests")
@@ -94,3 +94,46 @@ def test_generate_validates_latents():
         gan.generate(latents=np.zeros((2, 5), "float32"))
     with pytest.raises(ValueError, match="n >= 1"):
         gan.generate()
+
+
+def _cpu_only() -> bool:
+    return not tf.config.list_physical_devices("GPU")
+
+
+@pytest.mark.skipif(not _cpu_only(), reason="the CPU defaults apply on CPU-only machines")
+def test_compile_defaults_follow_the_variant_on_cpu():
+    vanilla = ganzoo.VanillaGAN.for_images((8, 8, 1), latent_dim=2)
+    vanilla.compile()
+    assert vanilla.steps_per_execution == 8 and vanilla.jit_compile is True
+    dcgan = ganzoo.DCGAN.for_images((16, 16, 1), latent_dim=4, base_filters=4)
+    dcgan.compile()
+    assert dcgan.steps_per_execution == 1 and dcgan.jit_compile is False
+    # The saved configuration keeps "auto", so a file resolves again where it is loaded.
+    assert vanilla.get_compile_config()["jit_compile"] == "auto"
+    assert vanilla.get_compile_config()["steps_per_execution"] is None
+    with two_cpu_strategy().scope():
+        replicated = ganzoo.VanillaGAN.for_images((8, 8, 1), latent_dim=2)
+        replicated.compile()
+    assert replicated.steps_per_execution == 1 and replicated.jit_compile is False
+    vanilla.compile(jit_compile=False, steps_per_execution=2)
+    assert vanilla.steps_per_execution == 2 and vanilla.jit_compile is False
+
+
+def test_jit_compile_updates_refuses_bad_values():
+    gan = ganzoo.VanillaGAN.for_images((8, 8, 1), latent_dim=2)
+    with pytest.raises(ValueError, match=r'True, False or "auto"; got \'yes\''):
+        gan.compile(jit_compile_updates="yes")
+
+
+def test_fused_updates_train_like_plain_updates(tiny_images):
+    def train(fused):
+        keras.utils.set_random_seed(3)
+        gan = ganzoo.DCGAN.for_images((16, 16, 1), latent_dim=4, base_filters=4, seed=2)
+        gan.compile(jit_compile=False, jit_compile_updates=fused)
+        gan.fit(tiny_images((16, 16, 1)), epochs=1, verbose=0)
+        # One compiled update per optimizer, or none.
+        assert len(gan._update_functions) == (2 if fused else 0)
+        return gan.get_weights()
+
+    for fused, plain in zip(train(True), train(False), strict=True):
+        np.testing.assert_allclose(fused, plain, rtol=1e-4, atol=1e-5)

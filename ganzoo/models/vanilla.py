@@ -27,6 +27,11 @@ class VanillaGAN(GAN):
     >>> gan.fit(ganzoo.data.load("mnist", batch_size=128), epochs=10)
     """
 
+    # Its steps take a few milliseconds on a CPU: fused steps (8 per `tf.function`
+    # call) and XLA make `fit` 1.7x faster there (docs/performance.md).
+    default_steps_per_execution = 8
+    jit_compile_on_cpu = True
+
     def default_g_optimizer(self) -> keras.optimizers.Optimizer:
         return keras.optimizers.Adam()
 
