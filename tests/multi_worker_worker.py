@@ -139,8 +139,36 @@ def dataset(name: str, steps: int):
     return tf.data.Dataset.from_tensor_slices(element).batch(batch, drop_remainder=True)
 
 
+def compile_for_check(gan) -> None:
+    """Compiles `gan` the same way in every process, with the arithmetic a strategy gets.
+
+    SGD on both sides (as `GANTestCase`'s strategy check): its step is proportional to the
+    gradient, so rounding differences between one process and two stay at rounding
+    level, where Adam turns the rounding noise of near-zero gradients into full steps
+    of the learning rate. A small rate (0.01): at 0.05 the tiny CycleGAN's third step
+    already multiplies rounding differences by 10⁴ (5e-8 → 2e-6 → 9e-4), at 0.01 they
+    stay below 2e-6, while a loss scale off by 2 moves weights by 6e-3 or more. No XLA (neither for the step nor for the optimizer updates)
+    and Keras' batch-norm code, not the fused kernel ganzoo's defaults use on one device
+    (it rounds differently; it has its own test).
+    """
+    import keras
+
+    from ganzoo.layers import BatchNormalization
+
+    gan.compile(
+        keras.optimizers.SGD(0.01),
+        keras.optimizers.SGD(0.01),
+        jit_compile=False,
+        jit_compile_updates=False,
+    )
+    for layer in gan._flatten_layers():
+        if isinstance(layer, BatchNormalization):
+            layer.fused = False
+
+
 def train(name: str, steps: int) -> tuple[list[np.ndarray], dict[str, float]]:
-    """Builds, compiles and fits variant `name` in the current strategy scope.
+    """Builds, compiles (`compile_for_check`) and fits variant `name` in the current
+    strategy scope.
 
     Returns:
         The model's weights and both optimizers' variables after training, and the
@@ -150,7 +178,7 @@ def train(name: str, steps: int) -> tuple[list[np.ndarray], dict[str, float]]:
 
     with tf.distribute.get_strategy().scope():
         gan = build(name)
-        gan.compile()
+        compile_for_check(gan)
     history = gan.fit(dataset(name, steps), epochs=1, verbose=0)
     logs = {key: float(values[-1]) for key, values in history.history.items()}
     variables = [*gan.weights, *gan.g_optimizer.variables, *gan.d_optimizer.variables]
