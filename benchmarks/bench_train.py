@@ -5,11 +5,14 @@ For each variant at a standard configuration it measures, each in a fresh proces
 - `fit`: ganzoo's `gan.fit` with ganzoo's defaults (`compile()` as is) on a
   `ganzoo.data` pipeline;
 - `loop_a`: the loop users write from the Keras examples: a `tf.function` step with
-  two tapes (critic, then generator), no XLA, a Python `for` over a plain
+  two tapes (critic, then generator), no XLA, plain `optimizer.apply` updates, Keras'
+  own `BatchNormalization`, a Python `for` over a plain
   `from_tensor_slices(...).shuffle(...).batch(...)` dataset;
-- `loop_b`: the same loop with the `jit_compile` that ganzoo's `compile` chose and the
-  same `ganzoo.data` pipeline as `fit`: the difference to `fit` is what ganzoo's
-  machinery (Keras' `fit` loop, trackers, the distribution-ready step) costs.
+- `loop_b`: the same loop with what ganzoo's defaults bring: the `jit_compile` that
+  ganzoo's `compile` chose, its XLA-fused optimizer updates (`gan.optimize`), its fused
+  batch norm and the same `ganzoo.data` pipeline as `fit`: the difference to `fit` is
+  what ganzoo's machinery (Keras' `fit` loop, trackers, the distribution-ready step)
+  costs.
 
 Both loops call the variant's own loss hooks (`discriminator_loss`, `generator_loss`,
 `sample_latent`...), so they do exactly the arithmetic `fit` does, on the same
@@ -128,11 +131,20 @@ def wait_for_quiet(max_busy: float, patience: float) -> float:
         time.sleep(5)
 
 
-def build(name: str, args):
+def build(name: str, args, keras_batch_norm: bool = False):
+    """The variant at its standard configuration, compiled with `args`' options.
+
+    `keras_batch_norm` swaps ganzoo's fused batch norm for Keras' own code (same
+    weights, same arithmetic): the layer users of the Keras examples train with.
+    """
     import importlib
 
     import keras
 
+    if keras_batch_norm:
+        import ganzoo.layers
+
+        ganzoo.layers.BatchNormalization.call = keras.layers.BatchNormalization.call
     cls_name, kwargs, _ = CONFIGS[name]
     cls = getattr(importlib.import_module(MODULES[cls_name]), cls_name)
     if args.dtype_policy:
@@ -217,11 +229,22 @@ def naive_dataset(name: str, batch: int):
     )
 
 
-def make_loop_step(gan):
-    """The two-tape step of the Keras examples, on the variant's own loss hooks."""
+def make_loop_step(gan, fused_updates: bool = False):
+    """The two-tape step of the Keras examples, on the variant's own loss hooks.
+
+    With `fused_updates` the optimizer updates go through `gan.optimize`, which runs
+    them as one XLA computation where ganzoo's `compile` chose to (loop_b); without,
+    they are plain `optimizer.apply` calls (loop_a).
+    """
     import tensorflow as tf
 
     g_opt, d_opt = gan.g_optimizer, gan.d_optimizer
+
+    def update(tape, loss, variables, optimizer):
+        if fused_updates:
+            gan.optimize(tape, loss, variables, optimizer)
+        else:
+            optimizer.apply(tape.gradient(loss, variables), variables)
 
     if hasattr(gan, "generator_g"):  # CycleGAN: generators first, then discriminators
 
@@ -233,16 +256,14 @@ def make_loop_step(gan):
                 terms = gan.generator_loss(real_a, real_b, fake_a, fake_b)
                 g_loss = tf.reduce_mean(terms["g_loss"])
                 scaled = g_opt.scale_loss(g_loss)  # loss scaling under mixed_float16
-            g_vars = gan.generator_variables
-            g_opt.apply(tape.gradient(scaled, g_vars), g_vars)
+            update(tape, scaled, gan.generator_variables, g_opt)
             fake_b = gan.pool(gan.pool_b, fake_b)
             fake_a = gan.pool(gan.pool_a, fake_a)
             with tf.GradientTape() as tape:
                 terms = gan.discriminator_loss(real_a, real_b, fake_a, fake_b)
                 d_loss = tf.reduce_mean(terms["d_loss"])
                 scaled = d_opt.scale_loss(d_loss)
-            d_vars = gan.discriminator_variables
-            d_opt.apply(tape.gradient(scaled, d_vars), d_vars)
+            update(tape, scaled, gan.discriminator_variables, d_opt)
             return d_loss, g_loss
 
         return cycle_step
@@ -258,14 +279,14 @@ def make_loop_step(gan):
                 terms = gan.discriminator_loss(chunk, fake, latents, chunk_condition)
                 d_loss = tf.reduce_mean(terms["d_loss"])
                 scaled = d_opt.scale_loss(d_loss)
-            d_opt.apply(tape.gradient(scaled, d_vars), d_vars)
+            update(tape, scaled, d_vars, d_opt)
         chunk, chunk_condition = chunks[-1]
         latents = gan.sample_latent(tf.shape(chunk)[0])
         with tf.GradientTape() as tape:
             fake = gan.generator(gan.generator_inputs(latents, chunk_condition), training=True)
             g_loss = tf.reduce_mean(gan.generator_loss(fake, latents, chunk_condition)["g_loss"])
             scaled = g_opt.scale_loss(g_loss)
-        g_opt.apply(tape.gradient(scaled, g_vars), g_vars)
+        update(tape, scaled, g_vars, g_opt)
         return d_loss, g_loss
 
     return step
@@ -317,12 +338,13 @@ def run_fit(name: str, args) -> dict:
 def run_loop(name: str, mode: str, args) -> dict:
     import tensorflow as tf
 
-    gan = build(name, args)
+    gan = build(name, args, keras_batch_norm=mode == "loop_a")
     batch = dataset_batch(name, gan)
-    # loop_b: the jit_compile ganzoo's compile resolved ("auto" → XLA only on a GPU).
+    # loop_b: the jit_compile ganzoo's compile resolved ("auto": XLA on a GPU, and on a CPU
+    # for variants with `jit_compile_on_cpu`).
     jit = bool(gan.jit_compile) if mode == "loop_b" else False
     dataset = ganzoo_dataset(name, batch) if mode == "loop_b" else naive_dataset(name, batch)
-    step = tf.function(make_loop_step(gan), jit_compile=jit)
+    step = tf.function(make_loop_step(gan, fused_updates=mode == "loop_b"), jit_compile=jit)
     start = cpu_start = losses = None
     warmup, steps = schedule(name, args)
     for i, element in enumerate(dataset.take(warmup + steps)):
