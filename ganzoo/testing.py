@@ -69,6 +69,29 @@ def two_cpu_strategy():
     return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
 
 
+def compile_for_strategy_check(gan, g_optimizer, d_optimizer) -> None:
+    """Compiles `gan` with the arithmetic a `tf.distribute` strategy gets, so that a
+    run on one device and one under a strategy can be compared weight for weight.
+
+    No XLA (neither for the step nor for the optimizer updates) and Keras' batch-norm
+    code: on one device ganzoo's defaults may choose XLA or TensorFlow's fused
+    batch-norm kernel, whose rounding differs by ~1e-6 and which a few steps of a tiny
+    GAN amplify past the checks' tolerances. The checks are about the distribution
+    machinery; XLA and the fused kernel have their own tests.
+
+    Args:
+        gan: a `ganzoo.GAN`, built (under the strategy's scope, if any).
+        g_optimizer: generator optimizer (SGD, see `GANTestCase.strategy_optimizers`).
+        d_optimizer: discriminator optimizer.
+    """
+    from ganzoo.layers import BatchNormalization
+
+    gan.compile(g_optimizer, d_optimizer, jit_compile=False, jit_compile_updates=False)
+    for layer in gan._flatten_layers():
+        if isinstance(layer, BatchNormalization):
+            layer.fused = False
+
+
 def map_images(element: Any, fn: Callable) -> Any:
     """Applies `fn` to every rank-4 floating tensor in a dataset element (the images).
 
@@ -240,28 +263,15 @@ class GANTestCase:
         assert int(model.g_optimizer.iterations) == iterations, "bad data trained a step"
 
     def check_strategy_equals_one_device(self, cls, model, data) -> None:
-        """MirroredStrategy on two logical CPUs trains to the weights of one device.
-
-        Both sides run the same arithmetic: no XLA (neither for the step nor for the
-        optimizer updates) and Keras' batch-norm code, which is what a strategy gets. On
-        one device ganzoo's defaults may choose XLA or TensorFlow's fused batch-norm
-        kernel, whose rounding differs by ~1e-6 and which a few steps of this tiny GAN
-        amplify past the tolerance. The check is about the distribution machinery; XLA
-        and the fused kernel have their own tests.
-        """
-        from ganzoo.layers import BatchNormalization
-
-        options = {"jit_compile": False, "jit_compile_updates": False}
+        """MirroredStrategy on two logical CPUs trains to the weights of one device,
+        both sides compiled by `compile_for_strategy_check`."""
         strategy = two_cpu_strategy()
         with strategy.scope():
             replicated = cls.from_config(model.get_config())
             replicated.set_weights(model.get_weights())
             replicated.seed_generator.state.assign(model.seed_generator.state)
-            replicated.compile(*self.strategy_optimizers(), **options)
-        for layer in model._flatten_layers():
-            if isinstance(layer, BatchNormalization):
-                layer.fused = False
-        model.compile(*self.strategy_optimizers(), **options)
+            compile_for_strategy_check(replicated, *self.strategy_optimizers())
+        compile_for_strategy_check(model, *self.strategy_optimizers())
         model.fit(data, epochs=1, verbose=0)
         replicated.fit(data, epochs=1, verbose=0)
         for one, two in zip(model.weights, replicated.weights, strict=True):

@@ -140,30 +140,11 @@ def dataset(name: str, steps: int):
 
 
 def compile_for_check(gan) -> None:
-    """Compiles `gan` the same way in every process, with the arithmetic a strategy gets.
+    """Compiles `gan` the same way in every process: `GANTestCase`'s SGD and
+    `ganzoo.testing.compile_for_strategy_check` (the arithmetic a strategy gets)."""
+    from ganzoo.testing import GANTestCase, compile_for_strategy_check
 
-    SGD on both sides (as `GANTestCase`'s strategy check): its step is proportional to the
-    gradient, so rounding differences between one process and two stay at rounding
-    level, where Adam turns the rounding noise of near-zero gradients into full steps
-    of the learning rate. A small rate (0.01): at 0.05 the tiny CycleGAN's third step
-    already multiplies rounding differences by 10⁴ (5e-8 → 2e-6 → 9e-4), at 0.01 they
-    stay below 2e-6, while a loss scale off by 2 moves weights by 6e-3 or more. No XLA (neither for the step nor for the optimizer updates)
-    and Keras' batch-norm code, not the fused kernel ganzoo's defaults use on one device
-    (it rounds differently; it has its own test).
-    """
-    import keras
-
-    from ganzoo.layers import BatchNormalization
-
-    gan.compile(
-        keras.optimizers.SGD(0.01),
-        keras.optimizers.SGD(0.01),
-        jit_compile=False,
-        jit_compile_updates=False,
-    )
-    for layer in gan._flatten_layers():
-        if isinstance(layer, BatchNormalization):
-            layer.fused = False
+    compile_for_strategy_check(gan, *GANTestCase().strategy_optimizers())
 
 
 def train(name: str, steps: int) -> tuple[list[np.ndarray], dict[str, float]]:
