@@ -20,7 +20,17 @@ if _keras.backend.backend() != "tensorflow":
         "Set KERAS_BACKEND=tensorflow before importing ganzoo."
     )
 
-from ganzoo import callbacks, data, distribute, layers, losses, metrics, nets, saving
+from ganzoo import (
+    callbacks,
+    data,
+    distribute,
+    layers,
+    losses,
+    metrics,
+    nets,
+    registry,
+    saving,
+)
 from ganzoo.base import GAN
 from ganzoo.models.cgan import CGAN
 from ganzoo.models.cyclegan import CycleGAN
@@ -46,5 +56,6 @@ __all__ = [
     "losses",
     "metrics",
     "nets",
+    "registry",
     "saving",
 ]

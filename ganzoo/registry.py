@@ -1,0 +1,264 @@
+"""The one list of ganzoo's variants: class, data kind, tiny test networks, CLI options.
+
+The command line (`ganzoo train`), the contract tests, the benchmarks, the picture
+script and the docs index all read this list, so adding a variant touches its model
+file, its test file, its docs page and one `register(...)` call here.
+
+Data kinds (what a dataset element holds; see docs/data.md):
+- `"images"`: image batches, or `(images, labels)` whose labels are ignored;
+- `"labelled"`: `(images, labels)` with integer labels (`-1` marks an unlabelled
+  image for semi-supervised variants);
+- `"paired"`: `(a, b)` pairs of aligned images (paired translation);
+- `"unpaired"`: `(a, b)` batches zipped from two unaligned domains (CycleGAN).
+
+Example:
+>>> from ganzoo import registry
+>>> registry.names()
+['cgan', 'cyclegan', 'dcgan', 'infogan', 'vanilla', 'wgan_gp']
+>>> entry = registry.get("dcgan")
+>>> gan = entry.build((32, 32, 1), latent_dim=64)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+DATA_KINDS = ("images", "labelled", "paired", "unpaired")
+
+
+@dataclasses.dataclass(frozen=True)
+class Option:
+    """A variant's own `ganzoo train` option, passed to its `for_images`.
+
+    Args:
+        argument: the `for_images` argument it sets, e.g. `"base_filters"`; the flag is
+            `--base-filters`.
+        type: `int`, `float` or `str`.
+        help: one line for `ganzoo train --help`.
+        choices: the allowed values, for a string option.
+        hidden: kept out of `--help` (test-only knobs such as tiny widths).
+    """
+
+    argument: str
+    type: type
+    help: str
+    choices: tuple[str, ...] | None = None
+    hidden: bool = False
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.argument.replace("_", "-")
+
+
+@dataclasses.dataclass(frozen=True)
+class Variant:
+    """One registered variant.
+
+    Args:
+        name: its command-line name, e.g. `"dcgan"`.
+        cls: the model class.
+        data: its data kind, one of `DATA_KINDS`.
+        paper: the paper, as cited in the docs.
+        docs: its docs page, relative to the repository root.
+        tiny: `for_images` arguments of tiny networks for tests and smoke runs
+            (`image_shape` included).
+        options: its own `ganzoo train` options.
+        latent_argument: the `for_images` argument that `--latent-dim` sets (`None`
+            when the variant has no latent vector).
+    """
+
+    name: str
+    cls: type
+    data: str
+    paper: str
+    docs: str
+    tiny: dict[str, Any]
+    options: tuple[Option, ...] = ()
+    latent_argument: str | None = "latent_dim"
+
+    @property
+    def d_steps(self) -> int:
+        """Critic steps per generator step; a dataset batch holds this many batches."""
+        return int(getattr(self.cls, "default_d_steps", 1))
+
+    def build(self, image_shape: tuple[int, ...], **options):
+        """`cls.for_images(image_shape, **options)`, leaving out options that are `None`.
+
+        Args:
+            image_shape: `(H, W, C)` of the training images.
+            **options: `for_images` arguments; `None` means the variant's default.
+
+        Returns:
+            An uncompiled model.
+        """
+        options = {key: value for key, value in options.items() if value is not None}
+        return self.cls.for_images(image_shape, **options)
+
+    def build_tiny(self, **overrides):
+        """The variant with its tiny test networks (`tiny`, updated by `overrides`)."""
+        return self.cls.for_images(**{**self.tiny, **overrides})
+
+
+_VARIANTS: dict[str, Variant] = {}
+
+
+def register(variant: Variant) -> Variant:
+    """Adds `variant` to the registry.
+
+    Args:
+        variant: a `Variant`; its name must be new and its data kind known.
+
+    Returns:
+        `variant`.
+    """
+    if variant.data not in DATA_KINDS:
+        raise ValueError(f"Expected a data kind in {DATA_KINDS}; got {variant.data!r}.")
+    if variant.name in _VARIANTS:
+        raise ValueError(f"A variant named {variant.name!r} is registered already.")
+    _VARIANTS[variant.name] = variant
+    return variant
+
+
+def names() -> list[str]:
+    """The registered variants' names, sorted."""
+    return sorted(_VARIANTS)
+
+
+def get(name: str) -> Variant:
+    """The registered variant called `name`.
+
+    Raises:
+        ValueError: for an unknown name, listing the known ones.
+    """
+    if name not in _VARIANTS:
+        raise ValueError(f"Expected a variant among {', '.join(names())}; got {name!r}.")
+    return _VARIANTS[name]
+
+
+def variants() -> list[Variant]:
+    """Every registered variant, sorted by name."""
+    return [_VARIANTS[name] for name in names()]
+
+
+def _register_builtins() -> None:
+    from ganzoo.models.cgan import CGAN
+    from ganzoo.models.cyclegan import CycleGAN
+    from ganzoo.models.dcgan import DCGAN
+    from ganzoo.models.infogan import InfoGAN
+    from ganzoo.models.vanilla import VanillaGAN
+    from ganzoo.models.wgan_gp import WGANGP
+
+    base_filters = Option("base_filters", int, "width of both networks", hidden=True)
+    register(
+        Variant(
+            "vanilla",
+            VanillaGAN,
+            "images",
+            "Goodfellow et al. 2014",
+            "docs/vanilla.md",
+            {"image_shape": (8, 8, 1), "latent_dim": 4, "hidden_units": 8},
+            (Option("hidden_units", int, "width of each network's hidden layer (128)"),),
+        )
+    )
+    register(
+        Variant(
+            "dcgan",
+            DCGAN,
+            "images",
+            "Radford et al. 2016",
+            "docs/dcgan.md",
+            {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+            (base_filters,),
+        )
+    )
+    register(
+        Variant(
+            "wgan_gp",
+            WGANGP,
+            "images",
+            "Gulrajani et al. 2017",
+            "docs/wgan_gp.md",
+            {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+            (
+                base_filters,
+                Option("gp_weight", float, "gradient penalty weight lambda (10)"),
+                Option("d_steps", int, "critic steps per generator step (5)"),
+            ),
+        )
+    )
+    register(
+        Variant(
+            "cgan",
+            CGAN,
+            "labelled",
+            "Mirza & Osindero 2014",
+            "docs/cgan.md",
+            {"image_shape": (16, 16, 1), "num_classes": 3, "latent_dim": 8, "base_filters": 4},
+            (
+                base_filters,
+                Option(
+                    "discriminator",
+                    str,
+                    "how D sees the label: concat (the paper) or projection",
+                    choices=("concat", "projection"),
+                ),
+            ),
+        )
+    )
+    register(
+        Variant(
+            "infogan",
+            InfoGAN,
+            "images",
+            "Chen et al. 2016",
+            "docs/infogan.md",
+            {
+                "image_shape": (16, 16, 1),
+                "noise_dim": 4,
+                "categorical_codes": (3,),
+                "continuous_codes": 1,
+                "base_filters": 4,
+                "hidden_units": 8,
+                "q_units": 8,
+            },
+            (
+                base_filters,
+                Option("continuous_codes", int, "number of continuous codes (2)"),
+            ),
+            latent_argument="noise_dim",
+        )
+    )
+    register(
+        Variant(
+            "cyclegan",
+            CycleGAN,
+            "unpaired",
+            "Zhu et al. 2017",
+            "docs/cyclegan.md",
+            {
+                "image_shape": (16, 16, 1),
+                "filters": 4,
+                "residual_blocks": 1,
+                "discriminator_filters": 4,
+                "discriminator_layers": 1,
+            },
+            (
+                Option(
+                    "generator",
+                    str,
+                    "generator network: resnet (the paper) or unet",
+                    choices=("resnet", "unet"),
+                ),
+                Option("filters", int, "generator width ngf (64)"),
+                Option("residual_blocks", int, "ResNet blocks (6 below 256 px, 9 at 256)"),
+                Option("discriminator_filters", int, "PatchGAN width ndf (64)", hidden=True),
+                Option("discriminator_layers", int, "PatchGAN depth (3)", hidden=True),
+                Option("pool_size", int, "image pool size (50)"),
+            ),
+            latent_argument=None,
+        )
+    )
+
+
+_register_builtins()
