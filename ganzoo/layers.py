@@ -136,10 +136,6 @@ def instance_normalization(
     )
 
 
-# cuDNN refuses a smaller epsilon; `tf.nn.fused_batch_norm` uses the same floor.
-_FUSED_MIN_EPSILON = 1.001e-5
-
-
 @keras.saving.register_keras_serializable(package="ganzoo")
 class BatchNormalization(keras.layers.BatchNormalization):
     """`keras.layers.BatchNormalization` whose training step uses TensorFlow's fused kernel.
@@ -152,10 +148,12 @@ class BatchNormalization(keras.layers.BatchNormalization):
     arguments, weights, saved files and statistics are Keras': the moving variance is
     updated with the biased batch variance, as Keras does.
 
-    The fused kernel runs when training on 2-, 3- or 4-D inputs normalised over the last
-    axis, without mask or renorm, on one replica (or with `synchronized=False`); anything
-    else (inference, several replicas with `synchronized=True`) is Keras' own code. The
-    kernel's epsilon is at least 1.001e-5 (cuDNN's floor), as in `tf.nn.fused_batch_norm`.
+    The fused kernel runs when training on 2-, 3- or 4-D inputs of at most float32
+    precision normalised over the last axis, without mask or renorm, on one replica (or
+    with `synchronized=False`); anything else (inference, float64, several replicas with
+    `synchronized=True`) is Keras' own code. Both use the layer's `epsilon` as it is:
+    the two then agree to float32 rounding, so N synchronised replicas train like one
+    device (`benchmarks/batchnorm_replicas.py`).
 
     Args:
         fused: use the fused kernel where it applies (`False`: always Keras' code).
@@ -183,13 +181,17 @@ class BatchNormalization(keras.layers.BatchNormalization):
         x4 = tf.reshape(x, [shape[0], -1, 1, channels]) if x.shape.rank < 4 else x
         gamma = ops.cast(self.gamma, "float32") if self.scale else tf.ones([channels])
         beta = ops.cast(self.beta, "float32") if self.center else tf.zeros([channels])
+        # The layer's epsilon, not `tf.nn.fused_batch_norm`'s floor of 1.001e-5 (cuDNN's
+        # old minimum, 0 since cuDNN 7.6): activations whose variance is near epsilon
+        # (DCGAN's discriminator on the first fake batches) make a 0.1 % change of
+        # epsilon a 1e-4 change of the step, ~1,000 times float32 rounding.
         y, mean, unbiased_variance, _, _, _ = tf.raw_ops.FusedBatchNormV3(
             x=x4,
             scale=gamma,
             offset=beta,
             mean=tf.zeros([0]),
             variance=tf.zeros([0]),
-            epsilon=max(self.epsilon, _FUSED_MIN_EPSILON),
+            epsilon=self.epsilon,
             exponential_avg_factor=1.0,
             data_format="NHWC",
             is_training=True,
@@ -198,20 +200,24 @@ class BatchNormalization(keras.layers.BatchNormalization):
         # biased one (the one the batch is normalised with).
         count = tf.cast(tf.size(x) // channels, "float32")
         variance = unbiased_variance * (count - 1.0) / tf.maximum(count, 1.0)
-        mean, variance = tf.stop_gradient(mean), tf.stop_gradient(variance)
-        self.moving_mean.assign(self.moving_mean * self.momentum + mean * (1.0 - self.momentum))
-        self.moving_variance.assign(
-            self.moving_variance * self.momentum + variance * (1.0 - self.momentum)
-        )
+        self._update_moving_statistics(tf.stop_gradient(mean), tf.stop_gradient(variance))
         if x.shape.rank < 4:
             y = tf.reshape(y, shape)
         return ops.cast(y, self.compute_dtype)
+
+    def _update_moving_statistics(self, mean, variance) -> None:
+        for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
+            batch = ops.cast(batch, moving.dtype)
+            moving.assign(moving * self.momentum + batch * (1.0 - self.momentum))
 
     def _fusable(self, inputs, training, mask) -> bool:
         rank = inputs.shape.rank
         if not (self.fused and training and self.trainable) or mask is not None or self.renorm:
             return False
         if rank not in (2, 3, 4) or self.axis % rank != rank - 1 or inputs.shape[-1] is None:
+            return False
+        # The kernel computes in float32; Keras' code keeps float64 in float64.
+        if keras.backend.result_type(inputs.dtype, "float32") != "float32":
             return False
         if self.synchronized:
             context = tf.distribute.get_replica_context()

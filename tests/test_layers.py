@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from keras import ops
 
 from ganzoo.layers import BatchNormalization, ReflectionPadding2D, instance_normalization
 from ganzoo.testing import two_cpu_strategy
@@ -165,3 +166,48 @@ def test_fused_batch_norm_can_be_turned_off():
     layer = BatchNormalization(fused=False)
     assert not layer._fusable(x, training=True, mask=None)
     assert BatchNormalization.from_config(layer.get_config()).fused is False
+
+
+def test_fused_batch_norm_uses_the_layers_epsilon_on_tiny_variances():
+    # Variances of a few epsilon, as in DCGAN's discriminator on its first fake batches:
+    # a kernel epsilon of 1.001e-5 instead of 1e-5 would be off by ~1e-4 here.
+    rng = np.random.default_rng(9)
+    x = tf.constant((rng.normal(size=(16, 4, 4, 3)) * [2e-3, 5e-3, 1e-2]).astype("float32"))
+    upstream = tf.constant(rng.normal(size=(16, 4, 4, 3)).astype("float32"))
+    results = []
+    for layer in _batch_norms(epsilon=1e-5, synchronized=True):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = layer(x, training=True)
+            loss = tf.reduce_sum(y * upstream)
+        results.append((y, tape.gradient(loss, x)))
+    (want_y, want_dx), (got_y, got_dx) = results
+    np.testing.assert_allclose(got_y, want_y, rtol=0, atol=2e-6)
+    scale = float(np.max(np.abs(want_dx)))
+    np.testing.assert_allclose(got_dx / scale, want_dx / scale, rtol=0, atol=2e-6)
+
+
+@pytest.fixture
+def float64_floatx():
+    previous = keras.config.floatx()
+    keras.config.set_floatx("float64")
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(previous)
+
+
+def test_batch_norm_under_float64(float64_floatx):
+    x = np.random.default_rng(10).normal(3.0, 2.0, size=(16, 5)).astype("float64")
+    # The dtype too: a global dtype policy set earlier in the process outlives floatx.
+    reference, layer = _batch_norms(momentum=0.9, dtype="float64")
+    assert layer.compute_dtype == "float64" and not layer._fusable(
+        tf.constant(x), training=True, mask=None
+    )  # the fused kernel has no float64: Keras' code keeps the precision
+    y = layer(x, training=True)
+    assert y.dtype == "float64" and layer.moving_mean.dtype == "float64"
+    np.testing.assert_allclose(y, reference(x, training=True), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(layer.moving_mean, reference.moving_mean, rtol=0, atol=1e-12)
+    with tf.GradientTape() as tape:
+        loss = ops.sum(layer(x, training=True) ** 3)
+    assert tape.gradient(loss, layer.gamma.value).dtype == "float64"
