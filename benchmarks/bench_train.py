@@ -58,7 +58,8 @@ import numpy as np  # noqa: E402
 
 MODES = ("fit", "loop_a", "loop_b")
 
-# name -> (class, for_images kwargs, batch size (per generator step), image size)
+# Registered name (`ganzoo.registry`) -> (its class's name, for_images kwargs of the
+# benchmark's standard size, batch size per generator step).
 CONFIGS = {
     "vanilla": ("VanillaGAN", {"image_shape": (28, 28, 1)}, 64),
     "dcgan": ("DCGAN", {"image_shape": (28, 28, 1)}, 64),
@@ -75,14 +76,6 @@ DEFAULT_STEPS = {
     "cgan": 60,
     "infogan": 24,
     "cyclegan": 16,
-}
-MODULES = {
-    "VanillaGAN": "ganzoo.models.vanilla",
-    "DCGAN": "ganzoo.models.dcgan",
-    "WGANGP": "ganzoo.models.wgan_gp",
-    "CGAN": "ganzoo.models.cgan",
-    "InfoGAN": "ganzoo.models.infogan",
-    "CycleGAN": "ganzoo.models.cyclegan",
 }
 
 
@@ -137,16 +130,16 @@ def build(name: str, args, keras_batch_norm: bool = False):
     `keras_batch_norm` swaps ganzoo's fused batch norm for Keras' own code (same
     weights, same arithmetic): the layer users of the Keras examples train with.
     """
-    import importlib
-
     import keras
 
     if keras_batch_norm:
         import ganzoo.layers
 
         ganzoo.layers.BatchNormalization.call = keras.layers.BatchNormalization.call
-    cls_name, kwargs, _ = CONFIGS[name]
-    cls = getattr(importlib.import_module(MODULES[cls_name]), cls_name)
+    from ganzoo import registry
+
+    _, kwargs, _ = CONFIGS[name]
+    cls = registry.get(name).cls
     if args.dtype_policy:
         keras.mixed_precision.set_global_policy(args.dtype_policy)
     keras.utils.set_random_seed(1)

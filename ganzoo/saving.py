@@ -111,7 +111,7 @@ def load_model(
     >>> gan = ganzoo.load_model("runs/dcgan/model.keras", expected=ganzoo.DCGAN)
     >>> images = gan.generate(16, seed=0)
     """
-    from ganzoo.base import GAN
+    from ganzoo.core import AdversarialModel as GAN  # noqa: N814  (every ganzoo model)
 
     if expected is not None and not (isinstance(expected, type) and issubclass(expected, GAN)):
         raise ValueError(

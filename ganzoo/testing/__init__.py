@@ -20,7 +20,6 @@ class TestMyGAN(GANTestCase):
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import tempfile
@@ -29,67 +28,19 @@ from typing import Any
 
 import numpy as np
 
-_STRATEGY_KEYS = itertools.count(1)
+from ganzoo.testing.strategies import (
+    compile_for_strategy_check,
+    configure_logical_cpus,
+    two_cpu_strategy,
+)
 
-
-def configure_logical_cpus(count: int = 2) -> None:
-    """Splits the CPU into `count` logical devices; call before TensorFlow starts.
-
-    Args:
-        count: number of logical CPU devices.
-    """
-    import tensorflow as tf
-
-    cpus = tf.config.list_physical_devices("CPU")
-    tf.config.set_logical_device_configuration(
-        cpus[0], [tf.config.LogicalDeviceConfiguration() for _ in range(count)]
-    )
-
-
-def two_cpu_strategy():
-    """A `MirroredStrategy` over two logical CPUs, safe to create many times per process.
-
-    Every MirroredStrategy numbers its collective ops from the same base; a second
-    strategy in one process would reuse keys TF already tied to the first one's tensor
-    shapes ("Shape mismatch in the collective instance"). Each call moves the base on,
-    through the attribute TF provides for tests.
-
-    Returns:
-        A `tf.distribute.MirroredStrategy` with two replicas.
-    """
-    import tensorflow as tf
-
-    devices = tf.config.list_logical_devices("CPU")
-    if len(devices) < 2:
-        raise RuntimeError(
-            "The strategy check needs two logical CPUs: call "
-            "ganzoo.testing.configure_logical_cpus(2) before TensorFlow starts."
-        )
-    tf.distribute.MirroredStrategy._collective_key_base = 10_000 * next(_STRATEGY_KEYS)
-    return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
-
-
-def compile_for_strategy_check(gan, g_optimizer, d_optimizer) -> None:
-    """Compiles `gan` with the arithmetic a `tf.distribute` strategy gets, so that a
-    run on one device and one under a strategy can be compared weight for weight.
-
-    No XLA (neither for the step nor for the optimizer updates) and Keras' batch-norm
-    code: on one device ganzoo's defaults may choose XLA or TensorFlow's fused
-    batch-norm kernel, whose rounding differs by ~1e-6 and which a few steps of a tiny
-    GAN amplify past the checks' tolerances. The checks are about the distribution
-    machinery; XLA and the fused kernel have their own tests.
-
-    Args:
-        gan: a `ganzoo.GAN`, built (under the strategy's scope, if any).
-        g_optimizer: generator optimizer (SGD, see `GANTestCase.strategy_optimizers`).
-        d_optimizer: discriminator optimizer.
-    """
-    from ganzoo.layers import BatchNormalization
-
-    gan.compile(g_optimizer, d_optimizer, jit_compile=False, jit_compile_updates=False)
-    for layer in gan._flatten_layers():
-        if isinstance(layer, BatchNormalization):
-            layer.fused = False
+__all__ = [
+    "GANTestCase",
+    "compile_for_strategy_check",
+    "configure_logical_cpus",
+    "map_images",
+    "two_cpu_strategy",
+]
 
 
 def map_images(element: Any, fn: Callable) -> Any:
@@ -144,6 +95,9 @@ class GANTestCase:
         generate_kwargs: dict | None = None,
         bad_data: list[tuple[Any, str]] | None = None,
         check_strategy: bool = True,
+        check_precision: bool = True,
+        check_xla: bool = True,
+        check_resume: bool = True,
     ) -> None:
         """Runs every contract check on `cls`.
 
@@ -160,6 +114,11 @@ class GANTestCase:
                 a `ValueError`; uint8 images and wrong channels are always checked.
             check_strategy: whether to compare `MirroredStrategy` on two logical CPUs
                 with one device.
+            check_precision: whether to train under `mixed_float16` (with a loss scale
+                that overflows, whose steps must be skipped) and `mixed_bfloat16`.
+            check_xla: whether to train with `jit_compile=True`.
+            check_resume: whether a run interrupted in its second epoch and resumed
+                from `BackupAndRestore` ends bit-identical to an uninterrupted one.
         """
         import keras
 
@@ -175,6 +134,12 @@ class GANTestCase:
         if check_strategy:
             keras.utils.set_random_seed(1234)
             self.check_strategy_equals_one_device(cls, self.build(cls, init_kwargs), data)
+        if check_precision:
+            self.check_mixed_precision(cls, init_kwargs, data, generate_kwargs)
+        if check_xla:
+            self.check_xla(self.build(cls, init_kwargs), data)
+        if check_resume:
+            self.check_exact_resume(cls, self.build(cls, init_kwargs), data)
 
     # ------------------------------------------------------------------ checks
 
@@ -297,3 +262,99 @@ class GANTestCase:
         import keras
 
         return keras.optimizers.SGD(0.01), keras.optimizers.SGD(0.01)
+
+    def check_mixed_precision(self, cls, init_kwargs, data, generate_kwargs: dict) -> None:
+        """Under `mixed_float16` every optimizer scales its loss, a step whose float16
+        gradients overflow is skipped (weights unchanged, scale halved), and an
+        ordinary scale trains; under `mixed_bfloat16` the model trains without loss
+        scaling. Samples and logs stay float32 and finite. The policy is restored."""
+        import keras
+
+        old = keras.config.dtype_policy()
+        try:
+            for policy in ("mixed_float16", "mixed_bfloat16"):
+                keras.mixed_precision.set_global_policy(policy)
+                model = self.build(cls, init_kwargs)
+                model.compile(jit_compile=False)  # XLA has its own check
+                optimizers = [getattr(model, p.optimizer) for p in model.players]
+                scaled = all(isinstance(o, keras.optimizers.LossScaleOptimizer) for o in optimizers)
+                assert scaled == (policy == "mixed_float16"), (policy, optimizers)
+                if scaled:
+                    before = [np.array(v) for v in model.trainable_variables]
+                    for optimizer in optimizers:
+                        optimizer.dynamic_scale.assign(2.0**40)
+                    model.fit(data.take(1), epochs=1, verbose=0)
+                    after = [np.array(v) for v in model.trainable_variables]
+                    for a, b in zip(before, after, strict=True):
+                        np.testing.assert_array_equal(a, b, err_msg="an overflowing step ran")
+                    assert all(float(o.dynamic_scale.numpy()) < 2.0**40 for o in optimizers)
+                    for optimizer in optimizers:
+                        optimizer.dynamic_scale.assign(2.0**10)
+                before = _weights(model)
+                history = model.fit(data, epochs=1, verbose=0).history
+                assert all(np.all(np.isfinite(v)) for v in history.values()), (policy, history)
+                changed = any(
+                    not np.array_equal(a, b) for a, b in zip(before, _weights(model), strict=True)
+                )
+                assert changed, f"{policy}: fit did not train"
+                images = model.generate(2, seed=0, **generate_kwargs)
+                assert images.dtype == "float32", (policy, images.dtype)
+                assert np.all(np.isfinite(np.asarray(images))), policy
+        finally:
+            keras.mixed_precision.set_global_policy(old)
+
+    def check_xla(self, model, data) -> None:
+        """With `jit_compile=True` the step compiles (Keras keeps XLA on) and trains."""
+        model.compile(jit_compile=True)
+        before = _weights(model)
+        history = model.fit(data, epochs=1, verbose=0).history
+        assert model.jit_compile is True, "Keras dropped XLA for this model"
+        assert all(np.all(np.isfinite(v)) for v in history.values()), history
+        changed = any(
+            not np.array_equal(a, b) for a, b in zip(before, _weights(model), strict=True)
+        )
+        assert changed, "fit under XLA did not train"
+
+    def check_exact_resume(self, cls, model, data, epochs: int = 2) -> None:
+        """A run interrupted during its last epoch and resumed by a fresh model from
+        `keras.callbacks.BackupAndRestore` ends with the weights, optimizer states and
+        seed states of an uninterrupted run, bit for bit."""
+        import keras
+
+        def fresh():
+            clone = cls.from_config(model.get_config())
+            clone.set_weights(model.get_weights())
+            clone.seed_generator.state.assign(model.seed_generator.state)
+            clone.compile(jit_compile=False)  # XLA has its own check
+            return clone
+
+        def state(gan):
+            optimizers = [getattr(gan, p.optimizer) for p in gan.players]
+            variables = [*gan.weights, *(v for o in optimizers for v in o.variables)]
+            return [np.array(v) for v in variables] + [np.array(gan.seed_generator.state)]
+
+        class Interrupt(keras.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                if self._epoch == epochs - 1:
+                    raise KeyboardInterrupt("interrupted by the resume check")
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self._epoch = epoch
+
+        reference = fresh()
+        reference.fit(data, epochs=epochs, verbose=0)
+        with tempfile.TemporaryDirectory() as backup:
+            interrupted = fresh()
+            callbacks = [keras.callbacks.BackupAndRestore(backup), Interrupt()]
+            try:
+                interrupted.fit(data, epochs=epochs, verbose=0, callbacks=callbacks)
+            except KeyboardInterrupt:
+                pass
+            else:
+                raise AssertionError("the resume check's interruption did not happen")
+            resumed = fresh()
+            resumed.fit(
+                data, epochs=epochs, verbose=0, callbacks=[keras.callbacks.BackupAndRestore(backup)]
+            )
+        for a, b in zip(state(reference), state(resumed), strict=True):
+            np.testing.assert_array_equal(a, b, err_msg="the resumed run ended elsewhere")

@@ -15,6 +15,7 @@ import tensorflow_datasets as tfds
 from ganzoo import losses
 from ganzoo.models.wgan_gp import WGANGP
 from ganzoo.nets import wgan as wgan_nets
+from ganzoo.regularizers import GradientPenalty
 from ganzoo.testing import GANTestCase
 
 TINY = {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4, "seed": 1}
@@ -28,13 +29,21 @@ class Recorder:
         self.epsilon, self.critic_batches, self.generator_batches = [], [], []
 
 
-class Probe(WGANGP):
-    """A WGAN-GP that records its ε draws and the batches of each sub-step (eager only)."""
+class RecordingPenalty(GradientPenalty):
+    """The gradient penalty, recording its ε draws (eager only)."""
 
-    def sample_epsilon(self, batch_size):
-        epsilon = super().sample_epsilon(batch_size)
+    def __init__(self, recorder, weight=10.0):
+        super().__init__(weight)
+        self.recorder = recorder
+
+    def sample_epsilon(self, draw, batch_size):
+        epsilon = super().sample_epsilon(draw, batch_size)
         self.recorder.epsilon.append(np.asarray(epsilon))
         return epsilon
+
+
+class Probe(WGANGP):
+    """A WGAN-GP that records the batches of each sub-step (eager only)."""
 
     def discriminator_step(self, real, condition):
         self.recorder.critic_batches.append(np.asarray(real))
@@ -45,16 +54,17 @@ class Probe(WGANGP):
         super().generator_step(real, condition)
 
 
-class FixedEpsilon(WGANGP):
-    """A WGAN-GP whose ε is a fixed ramp, for comparisons across compilers."""
+class FixedEpsilon(GradientPenalty):
+    """The gradient penalty with a fixed ramp for ε, for comparisons across compilers."""
 
-    def sample_epsilon(self, batch_size):
+    def sample_epsilon(self, draw, batch_size):
         return tf.linspace(0.1, 1.0, batch_size)
 
 
 def _probe(**kwargs):
-    model = Probe.for_images(**{**TINY, **kwargs})
-    object.__setattr__(model, "recorder", Recorder())
+    recorder = Recorder()
+    model = Probe.for_images(**{**TINY, "regularizers": [RecordingPenalty(recorder)], **kwargs})
+    object.__setattr__(model, "recorder", recorder)
     return model
 
 
@@ -166,7 +176,10 @@ class TestWGANGP(GANTestCase):
 
     def test_epsilon_is_uniform_on_0_1(self):
         gan = WGANGP.for_images(**TINY)
-        values = np.concatenate([np.asarray(gan.sample_epsilon(1000)) for _ in range(20)])
+        penalty = GradientPenalty()
+        values = np.concatenate(
+            [np.asarray(penalty.sample_epsilon(gan.draw, 1000)) for _ in range(20)]
+        )
         assert values.shape == (20_000,)
         assert values.min() >= 0.0 and values.max() <= 1.0
         assert abs(values.mean() - 0.5) < 0.01
@@ -181,9 +194,13 @@ class TestWGANGP(GANTestCase):
         rng = np.random.default_rng(0)
         real = rng.uniform(-1, 1, (4, 16, 16, 1)).astype("float32")
         fake = rng.uniform(-1, 1, (4, 16, 16, 1)).astype("float32")
-        terms = {
-            k: np.asarray(v) for k, v in gan.discriminator_loss(real, fake, None, None).items()
-        }
+        # The core adds the regularizers to what the loss hook returns.
+        terms = gan.apply_regularizers(
+            "discriminator",
+            gan.discriminator_loss(real, fake, None, None),
+            lambda: [(gan.discriminator, real, fake)],
+        )
+        terms = {k: np.asarray(v) for k, v in terms.items()}
         (epsilon,) = gan.recorder.epsilon
         d_real = np.asarray(gan.discriminator(real))[:, 0]
         d_fake = np.asarray(gan.discriminator(fake))[:, 0]
@@ -221,14 +238,18 @@ class TestWGANGP(GANTestCase):
         # The critic's gradient, second-order penalty term included, is the same with
         # jit_compile=True. ε is fixed here: under XLA, TensorFlow's stateless random
         # ops (algorithm "auto_select") draw different numbers than without it.
-        gan = FixedEpsilon.for_images(**TINY)
+        gan = WGANGP.for_images(**TINY, regularizers=[FixedEpsilon()])
         rng = np.random.default_rng(0)
         real = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 1)).astype("float32"))
         fake = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 1)).astype("float32"))
 
         def critic_gradients(real, fake):
             with tf.GradientTape() as tape:
-                terms = gan.discriminator_loss(real, fake, None, None)
+                terms = gan.apply_regularizers(
+                    "discriminator",
+                    gan.discriminator_loss(real, fake, None, None),
+                    lambda: [(gan.discriminator, real, fake)],
+                )
                 loss = tf.reduce_mean(terms["d_loss"])
             return tape.gradient(loss, gan.discriminator.trainable_variables), terms["gp"]
 

@@ -1,0 +1,160 @@
+"""Penalties on a discriminator's gradients, applied by the core to any variant.
+
+A regularizer is passed to a model's constructor (`regularizers=[R1(10.0)]`) and the
+core adds `weight · penalty` to the loss of the player it regularizes (the
+discriminator) in every update of that player, whatever the variant's loss hooks
+return, and logs the penalty (before its weight) under the regularizer's `name`.
+
+Every penalty is per example, shape `(batch,)`, so the core averages it over the
+global batch like any loss; a penalty's random draws (the gradient penalty's ε) go
+through the model's `draw`, so N replicas compute what one device computes.
+
+Example:
+>>> gan = ganzoo.DCGAN.for_images((32, 32, 1), regularizers=[ganzoo.regularizers.R1(1.0)])
+>>> gan.compile()
+>>> history = gan.fit(dataset)  # logs d_loss, g_loss and r1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import keras
+
+from ganzoo import losses
+
+
+def _non_negative(value, name: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not number >= 0:
+        raise ValueError(f"{name} must be a number >= 0; got {value!r}.")
+    return number
+
+
+class Regularizer:
+    """Base class: a per-example penalty of a critic, added with `weight` to the loss
+    of the player named `player`.
+
+    Subclasses set `name` (the logged key) and implement `penalty`.
+    """
+
+    name = "penalty"
+    player = "discriminator"
+    weight = 0.0
+
+    def penalty(self, critic: Callable, real, fake, draw: Callable):
+        """Per-example penalty values, shape `(batch,)`.
+
+        Args:
+            critic: the regularized network as a function of images.
+            real: real images of this update.
+            fake: generated images of this update (no gradient to the generator).
+            draw: the model's `draw(sampler, shape, **kwargs)` for random numbers.
+
+        Returns:
+            A float32 tensor of shape `(batch,)`.
+        """
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict) -> Regularizer:
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        arguments = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({arguments})"
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class R1(Regularizer):
+    """R1 (Mescheder, Geiger & Nowozin, 2018, "Which training methods for GANs do
+    actually converge?"): `γ/2 · ‖∇D(x)‖²` on real images.
+
+    Args:
+        gamma: γ; the loss gains `gamma / 2` times the squared gradient norm.
+
+    Example:
+    >>> ganzoo.regularizers.R1(10.0)
+    """
+
+    name = "r1"
+
+    def __init__(self, gamma: float = 10.0):
+        self.gamma = _non_negative(gamma, "R1's gamma")
+        self.weight = 0.5 * self.gamma
+
+    def penalty(self, critic, real, fake, draw):
+        return losses.r1_penalty(critic, real)
+
+    def get_config(self) -> dict:
+        return {"gamma": self.gamma}
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class R2(R1):
+    """R2 (Mescheder et al., 2018; with R1 in R3GAN, Huang et al., 2024):
+    `γ/2 · ‖∇D(x̃)‖²` on generated images.
+
+    Args:
+        gamma: γ; the loss gains `gamma / 2` times the squared gradient norm.
+    """
+
+    name = "r2"
+
+    def penalty(self, critic, real, fake, draw):
+        return losses.r1_penalty(critic, fake)
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class GradientPenalty(Regularizer):
+    """The WGAN-GP penalty (Gulrajani et al., 2017, Algorithm 1):
+    `λ · (‖∇D(x̂)‖₂ - target)²` at `x̂ = ε·x + (1 - ε)·x̃`, `ε ~ U[0, 1]` per example.
+
+    Args:
+        weight: λ (10 in the paper).
+        target: the gradient norm the penalty pulls towards (1).
+
+    Example:
+    >>> ganzoo.regularizers.GradientPenalty(10.0)
+    """
+
+    name = "gp"
+
+    def __init__(self, weight: float = 10.0, target: float = 1.0):
+        self.weight = _non_negative(weight, "GradientPenalty's weight")
+        self.target = float(target)
+
+    def sample_epsilon(self, draw: Callable, batch_size):
+        """Interpolation weights `ε ~ U[0, 1]`, one per example (Algorithm 1, line 4)."""
+        return draw(keras.random.uniform, (batch_size,), minval=0.0, maxval=1.0)
+
+    def penalty(self, critic, real, fake, draw):
+        epsilon = self.sample_epsilon(draw, keras.ops.shape(real)[0])
+        return losses.gradient_penalty(critic, real, fake, epsilon, target=self.target)
+
+    def get_config(self) -> dict:
+        return {"weight": self.weight, "target": self.target}
+
+
+def get(value) -> Regularizer:
+    """A regularizer from an instance or its serialized config.
+
+    Raises:
+        ValueError: for anything else.
+    """
+    if isinstance(value, Regularizer):
+        return value
+    if isinstance(value, dict):
+        restored = keras.saving.deserialize_keras_object(value)
+        if isinstance(restored, Regularizer):
+            return restored
+    raise ValueError(
+        "Expected a ganzoo.regularizers.Regularizer (R1, R2, GradientPenalty) or its "
+        f"config; got {value!r}."
+    )
