@@ -2,9 +2,16 @@
 
 Every loss takes discriminator *logits* (unbounded scores, no sigmoid applied) and
 returns one value per example, shape `(batch,)`; the caller reduces them. Outputs with
-more than one score per example (a PatchGAN's map) are averaged per example. Log-sigmoid
-terms are written with `softplus`, which stays finite for logits of any size:
-`-log(sigmoid(x)) = softplus(-x)` and `-log(1 - sigmoid(x)) = softplus(x)`.
+more than one score per example (a PatchGAN's map) are scored one by one, and the loss
+of every score is then averaged per example: the nonlinearity comes *before* the
+average, as in TF-GAN, so a PatchGAN trains one classifier per patch rather than one on
+the patches' average score. Log-sigmoid terms are written with `softplus`, which stays
+finite for logits of any size: `-log(sigmoid(x)) = softplus(-x)` and
+`-log(1 - sigmoid(x)) = softplus(x)`.
+
+Beside the adversarial losses live the other per-example terms the variants add: the
+cycle-consistency and identity L1 terms of CycleGAN and the mutual-information term of
+InfoGAN, and the gradient penalties (`ganzoo.regularizers` applies those).
 
 Naming follows TF-GAN (`tensorflow_gan/python/losses/losses_impl.py`): a
 `*_discriminator_loss(real_logits, fake_logits)` and a `*_generator_loss(fake_logits)`
@@ -13,11 +20,14 @@ per family, and `ganzoo.losses.get(name)` returns the pair.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import keras
 from keras import ops
+
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
 def per_example(values):
@@ -35,9 +45,9 @@ def per_example(values):
     return ops.mean(ops.reshape(values, (ops.shape(values)[0], -1)), axis=1)
 
 
-def _logits(x):
+def _scores(x):
     # Losses are computed in float32 even when the networks run in float16/bfloat16.
-    return per_example(ops.cast(x, "float32"))
+    return ops.cast(x, "float32")
 
 
 def minimax_discriminator_loss(real_logits, fake_logits):
@@ -55,7 +65,8 @@ def minimax_discriminator_loss(real_logits, fake_logits):
     Example:
     >>> minimax_discriminator_loss(ops.zeros((2, 1)), ops.zeros((2, 1)))  # 2·log 2
     """
-    return ops.softplus(-_logits(real_logits)) + ops.softplus(_logits(fake_logits))
+    real_loss = per_example(ops.softplus(-_scores(real_logits)))
+    return real_loss + per_example(ops.softplus(_scores(fake_logits)))
 
 
 def minimax_generator_loss(fake_logits):
@@ -71,7 +82,7 @@ def minimax_generator_loss(fake_logits):
     Returns:
         Per-example losses, shape `(batch,)`.
     """
-    return -ops.softplus(_logits(fake_logits))
+    return -per_example(ops.softplus(_scores(fake_logits)))
 
 
 non_saturating_discriminator_loss = minimax_discriminator_loss
@@ -86,7 +97,7 @@ def non_saturating_generator_loss(fake_logits):
     Returns:
         Per-example losses, shape `(batch,)`.
     """
-    return ops.softplus(-_logits(fake_logits))
+    return per_example(ops.softplus(-_scores(fake_logits)))
 
 
 def least_squares_discriminator_loss(real_logits, fake_logits):
@@ -101,8 +112,7 @@ def least_squares_discriminator_loss(real_logits, fake_logits):
     Returns:
         Per-example losses, shape `(batch,)`.
     """
-    real = ops.cast(real_logits, "float32")
-    fake = ops.cast(fake_logits, "float32")
+    real, fake = _scores(real_logits), _scores(fake_logits)
     return 0.5 * (per_example(ops.square(real - 1.0)) + per_example(ops.square(fake)))
 
 
@@ -115,7 +125,7 @@ def least_squares_generator_loss(fake_logits):
     Returns:
         Per-example losses, shape `(batch,)`.
     """
-    return 0.5 * per_example(ops.square(ops.cast(fake_logits, "float32") - 1.0))
+    return 0.5 * per_example(ops.square(_scores(fake_logits) - 1.0))
 
 
 def hinge_discriminator_loss(real_logits, fake_logits):
@@ -130,8 +140,7 @@ def hinge_discriminator_loss(real_logits, fake_logits):
     Returns:
         Per-example losses, shape `(batch,)`.
     """
-    real = ops.cast(real_logits, "float32")
-    fake = ops.cast(fake_logits, "float32")
+    real, fake = _scores(real_logits), _scores(fake_logits)
     return per_example(ops.relu(1.0 - real)) + per_example(ops.relu(1.0 + fake))
 
 
@@ -144,7 +153,7 @@ def hinge_generator_loss(fake_logits):
     Returns:
         Per-example losses, shape `(batch,)`.
     """
-    return -_logits(fake_logits)
+    return -per_example(_scores(fake_logits))
 
 
 def wasserstein_discriminator_loss(real_logits, fake_logits):
@@ -157,7 +166,8 @@ def wasserstein_discriminator_loss(real_logits, fake_logits):
     Returns:
         Per-example losses, shape `(batch,)`.
     """
-    return _logits(fake_logits) - _logits(real_logits)
+    # Linear in the scores, so averaging first or last gives the same value.
+    return per_example(_scores(fake_logits)) - per_example(_scores(real_logits))
 
 
 def wasserstein_generator_loss(fake_logits):
@@ -169,7 +179,7 @@ def wasserstein_generator_loss(fake_logits):
     Returns:
         Per-example losses, shape `(batch,)`.
     """
-    return -_logits(fake_logits)
+    return -per_example(_scores(fake_logits))
 
 
 class AdversarialLoss(NamedTuple):
@@ -212,6 +222,114 @@ def get(name: str) -> AdversarialLoss:
     return ADVERSARIAL_LOSSES[name]
 
 
+# ---------------------------------------------------------------------- other terms
+
+
+def l1_per_example(x, y):
+    """The mean absolute difference of `x` and `y` per example, in float32.
+
+    Args:
+        x: a tensor of shape `(batch, ...)`.
+        y: a tensor of the same shape.
+
+    Returns:
+        A float32 tensor of shape `(batch,)`: `mean |x - y|` over every axis but the first.
+    """
+    return per_example(ops.abs(ops.cast(x, "float32") - ops.cast(y, "float32")))
+
+
+def cycle_consistency_loss(real, reconstructed):
+    """CycleGAN's cycle-consistency term (Zhu et al., 2017, eq. 2): `‖F(G(x)) - x‖₁`.
+
+    Averaged over pixels (as the reference's `L1Loss`), one value per example.
+
+    Args:
+        real: the images a cycle started from, `(batch, H, W, C)`.
+        reconstructed: the images after the round trip, `F(G(real))`, same shape.
+
+    Returns:
+        Per-example losses, shape `(batch,)` (the paper weights them by λ = 10).
+
+    Example:
+    >>> cycle = cycle_consistency_loss(a, generator_f(generator_g(a)))
+    """
+    return l1_per_example(reconstructed, real)
+
+
+def identity_loss(real, mapped):
+    """The identity-mapping term (Taigman et al., 2017; Zhu et al., 2017, §5.2):
+    `‖G(y) - y‖₁` for `G: X → Y` fed an image `y` of its own output domain.
+
+    Args:
+        real: images of the generator's output domain, `(batch, H, W, C)`.
+        mapped: the generator's outputs on them, same shape.
+
+    Returns:
+        Per-example losses, shape `(batch,)` (CycleGAN weights them by 0.5·λ).
+
+    Example:
+    >>> identity = identity_loss(b, generator_g(b))
+    """
+    return l1_per_example(mapped, real)
+
+
+def mutual_information_terms(
+    categorical_codes: Sequence,
+    categorical_logits: Sequence,
+    continuous_codes,
+    continuous_means,
+    continuous_log_stds=None,
+) -> dict:
+    """InfoGAN's information term `L_I` (Chen et al., 2016, eq. 5), per example.
+
+    The negative of the variational lower bound of the mutual information between the
+    codes `c` and the images `G(z, c)`, up to the codes' entropy (a constant): the
+    negative log-likelihood of the drawn codes under the recognition network Q.
+
+    - categorical codes: the cross-entropy of Q's logits with the drawn one-hot code,
+      summed over the codes;
+    - continuous codes: the Gaussian negative log-likelihood
+      `log σ + ½((c - μ)/σ)² + ½ log 2π`, summed over the codes, with `σ = 1` when no
+      log standard deviations are given (the authors' `fix_std=True`).
+
+    Args:
+        categorical_codes: one one-hot tensor `(batch, k_j)` per categorical code.
+        categorical_logits: Q's logits for them, the same shapes.
+        continuous_codes: the drawn continuous codes, `(batch, c)`; `c` may be 0.
+        continuous_means: Q's means for them, `(batch, c)`.
+        continuous_log_stds: Q's log standard deviations, `(batch, c)`, or `None`.
+
+    Returns:
+        `{"categorical": ..., "continuous": ...}`, float32 tensors of shape `(batch,)`
+        (zeros where there is no code of that kind). InfoGAN weights them by λ.
+
+    Example:
+    >>> terms = mutual_information_terms([one_hot], [q_logits], codes, q_means)
+    >>> info_loss = 1.0 * terms["categorical"] + 0.1 * terms["continuous"]
+    """
+    codes = ops.cast(continuous_codes, "float32")
+    batch = ops.shape(codes)[0]
+    categorical = ops.zeros((batch,), "float32")
+    for one_hot, logits in zip(categorical_codes, categorical_logits, strict=True):
+        categorical = categorical + ops.categorical_crossentropy(
+            ops.cast(one_hot, "float32"), ops.cast(logits, "float32"), from_logits=True
+        )
+    continuous = ops.zeros((batch,), "float32")
+    if codes.shape[-1]:
+        means = ops.cast(continuous_means, "float32")
+        if continuous_log_stds is None:
+            nll = 0.5 * ops.square(codes - means) + _HALF_LOG_2PI
+        else:
+            log_std = ops.cast(continuous_log_stds, "float32")
+            z = (codes - means) * ops.exp(-log_std)
+            nll = log_std + 0.5 * ops.square(z) + _HALF_LOG_2PI
+        continuous = ops.sum(nll, axis=1)
+    return {"categorical": categorical, "continuous": continuous}
+
+
+# ---------------------------------------------------------------------- penalties
+
+
 def _input_gradients(discriminator: Callable, inputs, condition=None):
     """Per-example gradients of the discriminator's scores w.r.t. `inputs`, flattened.
 
@@ -232,12 +350,12 @@ def _input_gradients(discriminator: Callable, inputs, condition=None):
             scores = discriminator(args, training=True)
         else:
             scores = discriminator(args)
-        total = ops.sum(_logits(scores))
+        total = ops.sum(per_example(_scores(scores)))
     gradients = tape.gradient(total, inputs)
     return ops.reshape(ops.cast(gradients, "float32"), (ops.shape(gradients)[0], -1))
 
 
-def gradient_penalty(discriminator: Callable, real, fake, epsilon, condition=None):
+def gradient_penalty(discriminator: Callable, real, fake, epsilon, condition=None, target=1.0):
     """The WGAN-GP gradient penalty (Gulrajani et al., 2017, Algorithm 1).
 
     `(‖∇D(x̂)‖₂ - 1)²` on interpolates `x̂ = ε·x + (1 - ε)·x̃` between real images `x`
@@ -251,6 +369,7 @@ def gradient_penalty(discriminator: Callable, real, fake, epsilon, condition=Non
         fake: generated images, same shape.
         epsilon: per-example mixing weights drawn from U[0, 1], shape `(batch,)`.
         condition: optional second input of a conditional critic.
+        target: the gradient norm the penalty pulls towards (1 in the paper).
 
     Returns:
         Per-example penalties, shape `(batch,)` (the paper weights them by λ=10).
@@ -266,7 +385,7 @@ def gradient_penalty(discriminator: Callable, real, fake, epsilon, condition=Non
     gradients = _input_gradients(discriminator, interpolates, condition)
     # The small constant keeps the gradient of the norm finite at exactly zero.
     norm = ops.sqrt(ops.sum(ops.square(gradients), axis=1) + 1e-12)
-    return ops.square(norm - 1.0)
+    return ops.square(norm - target)
 
 
 def r1_penalty(discriminator: Callable, real, condition=None):

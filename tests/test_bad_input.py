@@ -92,8 +92,6 @@ BAD_IMAGES = [
     ),
 ]
 
-SHAPE_CASES = {"rank 3", "3 channels", "channels first", "8x8 instead of 16x16"}
-
 
 @pytest.fixture(scope="module")
 def models():
@@ -128,9 +126,6 @@ def test_bad_images_are_refused(models, variant, case, make_bad, pattern):
             data = tf.data.Dataset.zip((data, data))
     else:
         data = element(bad)
-    if variant == "CycleGAN" and case in SHAPE_CASES:
-        # CycleGAN compares the domains first; its message names the expected shape.
-        pattern += r"|two domains have images of different shapes: images_a .* shape \(16, 16, 1\)"
     _refused(models[variant], data, pattern)
 
 
@@ -166,12 +161,12 @@ def test_bad_labels_are_refused(models, case, labels, pattern):
         (
             "domains of different sizes",
             lambda: tf.data.Dataset.zip((_batched(_good()), _batched(_good(shape=(8, 8, 1))))),
-            r"two domains have images of different shapes",
+            r"images_b: expected shape \(batch, height, width, channels\) = \(None, 16, 16, 1\)",
         ),
         (
             "domains of different channels",
             lambda: tf.data.Dataset.zip((_batched(_good()), _batched(_good(shape=(16, 16, 3))))),
-            r"two domains have images of different shapes",
+            r"images_b: expected 1 channel",
         ),
         ("labels instead of domain B", lambda: _batched(_good(), _labels()), r"labels\?"),
         (

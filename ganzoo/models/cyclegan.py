@@ -7,7 +7,6 @@ ICCV 2017, https://arxiv.org/abs/1703.10593. Defaults follow the paper (§4, app
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import keras
@@ -16,203 +15,23 @@ import tensorflow as tf
 from keras import ops
 
 from ganzoo import losses as ganzoo_losses
-from ganzoo.base import GAN
-from ganzoo.nets import resnet
+from ganzoo import pools, schedules
+from ganzoo._moved import moved_names
+from ganzoo.base import GAN, Player
+from ganzoo.nets import patchgan, resnet, unet
 
 DIRECTIONS = ("a2b", "b2a")
 
 
-@keras.saving.register_keras_serializable(package="ganzoo")
-class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
-    """A learning rate constant for a while, then decayed linearly to zero.
-
-    CycleGAN's schedule (Zhu et al., 2017, §4): "we keep the same learning rate for the
-    first 100 epochs and linearly decay the rate to zero over the next 100 epochs". The
-    rate is a function of the optimizer's iteration count, which the optimizer saves and
-    restores, so a resumed run continues on the schedule. (The reference implementation
-    steps the rate once per epoch and ends at 1/101 of it; this one decays every step and
-    reaches zero at the last.)
-
-    Args:
-        initial_learning_rate: the rate of the constant phase (2e-4 in the paper).
-        constant_steps: optimizer steps at the initial rate.
-        decay_steps: steps over which the rate then falls linearly to zero.
-        name: optional name of the schedule.
-
-    Example:
-    >>> steps = 1334  # horse2zebra: max(1067 horses, 1334 zebras) at batch size 1
-    >>> schedule = ConstantThenLinearDecay(2e-4, 100 * steps, 100 * steps)
-    >>> keras.optimizers.Adam(schedule, beta_1=0.5)
-    """
-
-    def __init__(
-        self,
-        initial_learning_rate: float,
-        constant_steps: int,
-        decay_steps: int,
-        name: str | None = None,
-    ):
-        if int(constant_steps) < 0 or int(decay_steps) < 1:
-            raise ValueError(
-                f"Expected constant_steps >= 0 and decay_steps >= 1; got "
-                f"constant_steps={constant_steps!r}, decay_steps={decay_steps!r}."
-            )
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.constant_steps = int(constant_steps)
-        self.decay_steps = int(decay_steps)
-        self.name = name
-
-    def __call__(self, step):
-        step = ops.cast(step, "float32")
-        progress = ops.clip((step - self.constant_steps) / self.decay_steps, 0.0, 1.0)
-        return self.initial_learning_rate * (1.0 - progress)
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "constant_steps": self.constant_steps,
-            "decay_steps": self.decay_steps,
-            "name": self.name,
-        }
-
-
-def paper_optimizer(total_steps: int | None = None) -> keras.optimizers.Optimizer:
-    """CycleGAN's optimizer: Adam(2e-4, beta_1=0.5), decayed over the second half.
-
-    Args:
-        total_steps: training steps in all; the rate is constant for the first half
-            and falls linearly to zero over the second. `None` keeps it constant.
-
-    Returns:
-        A `keras.optimizers.Adam`.
-
-    Example:
-    >>> gan.compile(paper_optimizer(200 * steps), paper_optimizer(200 * steps))
-    """
-    if total_steps is None:
-        return keras.optimizers.Adam(2e-4, beta_1=0.5)
-    total_steps = int(total_steps)
-    if total_steps < 2:
-        raise ValueError(f"total_steps must be at least 2; got {total_steps!r}.")
-    constant = total_steps // 2
-    return keras.optimizers.Adam(
-        ConstantThenLinearDecay(2e-4, constant, total_steps - constant), beta_1=0.5
-    )
-
-
-def l1_per_example(x, y):
-    """Mean absolute difference per example, `(batch,)`, computed in float32."""
-    return ganzoo_losses.per_example(ops.abs(ops.cast(x, "float32") - ops.cast(y, "float32")))
-
-
-class ImagePool:
-    """A history of generated images (Shrivastava et al., 2017, §2.3), one per replica.
-
-    The discriminator is trained on a mix of the newest fakes and older ones, which
-    keeps it from forgetting what the generator did before. As in CycleGAN's reference
-    `ImagePool.query`, every image of a batch in turn: while the pool is not full, it is
-    stored and returned; afterwards, with probability 1/2 a random stored image is
-    returned and replaced by the new one, else the new one is returned.
-
-    The pool lives in TensorFlow variables and is updated with TensorFlow ops, so it
-    works inside `tf.function`, with XLA and under any `tf.distribute` strategy. The
-    variables are created with `synchronization=ON_READ` and `aggregation=NONE`: under
-    a strategy every replica keeps its own pool (as multi-GPU CycleGANs do), and a
-    strategy then no longer computes exactly what one device computes. They are not
-    Keras weights: `get_state`/`set_state` save them where the owner chooses.
-
-    Args:
-        size: images kept (50 in the paper); 0 turns the pool off.
-        image_shape: `(H, W, C)` of the images.
-        name: prefix of the variables' names.
-    """
-
-    def __init__(self, size: int, image_shape: tuple[int, ...], name: str = "image_pool"):
-        if int(size) < 0:
-            raise ValueError(f"pool size must be >= 0; got {size!r}.")
-        self.size = int(size)
-        self.image_shape = tuple(int(d) for d in image_shape)
-        self.strategy = tf.distribute.get_strategy()
-        self.images = self.count = None
-        if self.size:
-            local = {
-                "trainable": False,
-                "synchronization": tf.VariableSynchronization.ON_READ,
-                "aggregation": tf.VariableAggregation.NONE,
-            }
-            self.images = tf.Variable(
-                tf.zeros((self.size, *self.image_shape), tf.float32), name=f"{name}_images", **local
-            )
-            self.count = tf.Variable(0, dtype=tf.int32, name=f"{name}_count", **local)
-
-    def query(self, images, uniform, slots):
-        """Returns the images the discriminator sees instead of `images`; updates the pool.
-
-        Args:
-            images: this replica's newest fakes, `(batch, H, W, C)`.
-            uniform: one draw from U[0, 1) per image, `(batch,)`: below 0.5 the new
-                image is returned, else a stored one (once the pool is full).
-            slots: one draw from `[0, size)` per image, `(batch,)`: the stored image to
-                return and replace.
-
-        Returns:
-            A float32 tensor of the shape of `images`, without gradient.
-        """
-        images = tf.stop_gradient(tf.cast(images, tf.float32))
-        if not self.size:
-            return images
-        uniform = tf.convert_to_tensor(uniform)
-        slots = tf.cast(slots, tf.int32)
-        batch = tf.shape(images)[0]
-
-        def body(i, outputs):
-            image = images[i]
-            count = self.count.read_value()
-            filling = count < self.size
-            swap = tf.logical_and(tf.logical_not(filling), uniform[i] > 0.5)
-            slot = tf.where(filling, count, slots[i])
-            pool = self.images.read_value()
-            stored = tf.gather(pool, slot)  # not pool[slot]: XLA would recompile per slot
-            keep = tf.logical_or(filling, swap)
-            # A whole-variable assign: per-replica (ON_READ) variables have no scatter.
-            with tf.control_dependencies([stored, count]):
-                write = self.images.assign(
-                    tf.tensor_scatter_nd_update(pool, [[slot]], [tf.where(keep, image, stored)])
-                )
-                bump = self.count.assign(tf.minimum(count + 1, self.size))
-            with tf.control_dependencies([write, bump]):
-                return i + 1, outputs.write(i, tf.where(swap, stored, image))
-
-        outputs = tf.TensorArray(tf.float32, size=batch, element_shape=self.image_shape)
-        _, outputs = tf.while_loop(lambda i, _: i < batch, body, (tf.constant(0), outputs))
-        return tf.ensure_shape(outputs.stack(), images.shape)
-
-    def _locals(self, variable) -> tuple:
-        return tuple(self.strategy.experimental_local_results(variable))
-
-    def get_state(self) -> dict[str, np.ndarray]:
-        """Every replica's pool: `images` `(replicas, size, H, W, C)`, `count` `(replicas,)`."""
-        if not self.size:
-            return {}
-        return {
-            "images": np.stack([np.asarray(v.numpy()) for v in self._locals(self.images)]),
-            "count": np.stack([np.asarray(v.numpy()) for v in self._locals(self.count)]),
-        }
-
-    def set_state(self, images, count) -> None:
-        """Restores pools saved by `get_state`; replica `i` gets saved pool `i mod n`."""
-        images, count = np.asarray(images), np.asarray(count)
-        if images.shape[1:] != (self.size, *self.image_shape):
-            warnings.warn(
-                f"Not restoring an image pool of shape {images.shape[1:]} into one of "
-                f"{(self.size, *self.image_shape)}; the pool starts empty.",
-                stacklevel=2,
-            )
-            return
-        for i, variable in enumerate(self._locals(self.images)):
-            variable.assign(images[i % len(images)])
-        for i, variable in enumerate(self._locals(self.count)):
-            variable.assign(count[i % len(count)])
+__getattr__ = moved_names(
+    __name__,
+    {
+        "ConstantThenLinearDecay": "ganzoo.schedules:ConstantThenLinearDecay",
+        "paper_optimizer": "ganzoo.schedules:paper_optimizer",
+        "ImagePool": "ganzoo.pools:ImagePool",
+        "l1_per_example": "ganzoo.losses:l1_per_example",
+    },
+)
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -225,7 +44,7 @@ class CycleGAN(GAN):
     `(images_a, images_b)` zipped from two unpaired datasets. Each step:
 
     1. Generators (one optimizer for both): least-squares adversarial loss
-       `(D_B(G(a)) - 1)² + (D_A(F(b)) - 1)²` (each averaged over the patch map), plus
+       `(D_B(G(a)) - 1)² + (D_A(F(b)) - 1)²` (per patch, averaged per image), plus
        `λ · (‖F(G(a)) - a‖₁ + ‖G(F(b)) - b‖₁)` cycle consistency with λ = 10, plus the
        identity loss `identity_weight · λ · (‖G(b) - b‖₁ + ‖F(a) - a‖₁)` with weight
        0.5 (§5.2; on by default, 0 switches it off).
@@ -234,9 +53,10 @@ class CycleGAN(GAN):
        objective halved "to slow down the rate at which D learns" (§4).
 
     Defaults are the paper's: ResNet generators (`ganzoo.nets.resnet`), 70×70 PatchGAN
-    discriminators, pools of 50 images (`ImagePool`), Adam(2e-4, beta_1=0.5) on both
-    sides, constant for the first half of training and then decayed linearly to zero
-    when `compile(total_steps=...)` is given (`ConstantThenLinearDecay`).
+    discriminators (`ganzoo.nets.patchgan`), pools of 50 images
+    (`ganzoo.pools.ImagePool`), Adam(2e-4, beta_1=0.5) on both sides, constant for the
+    first half of training and then decayed linearly to zero when
+    `compile(total_steps=...)` is given (`ganzoo.schedules.ConstantThenLinearDecay`).
 
     `generator` and `discriminator` are `G` and `D_B`, so `image_shape`, `call(images)`
     (`G(images)`, A → B) and `generate(images=...)` mean what they mean for other
@@ -274,6 +94,10 @@ class CycleGAN(GAN):
     """
 
     nested_models = ("generator_g", "generator_f", "discriminator_a", "discriminator_b")
+    players = (
+        Player("generator", ("generator_g", "generator_f"), "g_optimizer", "g_loss"),
+        Player("discriminator", ("discriminator_a", "discriminator_b"), "d_optimizer", "d_loss"),
+    )
     default_adversarial_loss = "least_squares"
 
     def __init__(
@@ -325,13 +149,13 @@ class CycleGAN(GAN):
         self.pool_size = int(pool_size)
         self.latent_dim = None
         self.d_steps = 1
-        self.r1_gamma = 0.0
+        self.regularizers = []
         self.adversarial_loss = self.default_adversarial_loss
         self.loss_pair = ganzoo_losses.get(self.adversarial_loss)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.pool_a = ImagePool(self.pool_size, shape_a, name="pool_a")
-        self.pool_b = ImagePool(self.pool_size, shape_b, name="pool_b")
+        self.pool_a = pools.ImagePool(self.pool_size, shape_a, name="pool_a")
+        self.pool_b = pools.ImagePool(self.pool_size, shape_b, name="pool_b")
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.log_names()}
         self.grid_inputs = None
         self._saving_weights = False
@@ -372,11 +196,11 @@ class CycleGAN(GAN):
 
         def build_generator(name):
             if generator == "unet":
-                return resnet.build_unet_generator(image_shape, filters, name=name)
+                return unet.build_unet_generator(image_shape, filters, name=name)
             return resnet.build_resnet_generator(image_shape, filters, residual_blocks, name=name)
 
         def build_discriminator(name):
-            return resnet.build_patchgan_discriminator(
+            return patchgan.build_patchgan_discriminator(
                 image_shape, discriminator_filters, discriminator_layers, name=name
             )
 
@@ -446,8 +270,9 @@ class CycleGAN(GAN):
             d_optimizer: optimizer of both discriminators; the same default.
             total_steps: training steps in all (epochs × steps per epoch). When given,
                 the default optimizers keep their rate for the first half and decay
-                it linearly to zero over the second (`ConstantThenLinearDecay`), as in
-                the paper. Ignored for optimizers passed in.
+                it linearly to zero over the second, as in the paper
+                (`ganzoo.schedules.ConstantThenLinearDecay`). Ignored for optimizers
+                passed in.
             **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`, as in
                 `ganzoo.GAN.compile`.
 
@@ -458,10 +283,10 @@ class CycleGAN(GAN):
         super().compile(g_optimizer, d_optimizer, **kwargs)
 
     def default_g_optimizer(self) -> keras.optimizers.Optimizer:
-        return paper_optimizer(getattr(self, "_total_steps", None))
+        return schedules.paper_optimizer(getattr(self, "_total_steps", None))
 
     def default_d_optimizer(self) -> keras.optimizers.Optimizer:
-        return paper_optimizer(getattr(self, "_total_steps", None))
+        return schedules.paper_optimizer(getattr(self, "_total_steps", None))
 
     # ------------------------------------------------------------------ losses
 
@@ -489,15 +314,15 @@ class CycleGAN(GAN):
                 self.discriminator_a(fake_a, training=True)
             )
         )
-        cycle = l1_per_example(self.generator_f(fake_b, training=True), real_a) + l1_per_example(
-            self.generator_g(fake_a, training=True), real_b
-        )
+        cycle = ganzoo_losses.cycle_consistency_loss(
+            real_a, self.generator_f(fake_b, training=True)
+        ) + ganzoo_losses.cycle_consistency_loss(real_b, self.generator_g(fake_a, training=True))
         terms = {"adv_loss": adversarial, "cycle_loss": cycle}
         total = adversarial + self.cycle_weight * cycle
         if self.identity_weight > 0:
-            identity = l1_per_example(self.generator_g(real_b, training=True), real_b) + (
-                l1_per_example(self.generator_f(real_a, training=True), real_a)
-            )
+            identity = ganzoo_losses.identity_loss(
+                real_b, self.generator_g(real_b, training=True)
+            ) + ganzoo_losses.identity_loss(real_a, self.generator_f(real_a, training=True))
             terms["identity_loss"] = identity
             total = total + self.identity_weight * self.cycle_weight * identity
         terms["g_loss"] = total
@@ -537,14 +362,9 @@ class CycleGAN(GAN):
         self.record(terms)
         return fake_a, fake_b
 
-    def pool(self, pool: ImagePool, fakes):
+    def pool(self, pool: pools.ImagePool, fakes):
         """`fakes` through a history pool; its random draws come from `self.draw`."""
-        if not pool.size:
-            return tf.stop_gradient(fakes)
-        batch = ops.shape(fakes)[0]
-        uniform = self.draw(keras.random.uniform, (batch,))
-        slots = self.draw(keras.random.randint, (batch,), minval=0, maxval=pool.size)
-        return pool.query(fakes, uniform, slots)
+        return pool(fakes, self.draw)
 
     def discriminator_step(self, real_a, real_b, fake_a, fake_b) -> None:
         """One update of both discriminators on real images and pooled fakes."""
@@ -704,20 +524,17 @@ class CycleGAN(GAN):
                 f"second part has shape {tuple(getattr(images_b, 'shape', ()))} and dtype "
                 f"{getattr(images_b, 'dtype', type(images_b))} (labels?), not images."
             )
-        shape_a, shape_b = tuple(images_a.shape[1:]), tuple(images_b.shape[1:])
-        if shape_a != shape_b and self.image_shape_a == self.image_shape_b:
-            raise ValueError(
-                f"CycleGAN's two domains have images of different shapes: images_a "
-                f"{shape_a}, images_b {shape_b}; this model translates images of shape "
-                f"{self.image_shape_a} in both domains (resize both datasets to it)."
-            )
-        if int(images_a.shape[0]) != int(images_b.shape[0]):
-            raise ValueError(
-                f"CycleGAN needs as many images of each domain per batch; got "
-                f"{int(images_a.shape[0])} (A) and {int(images_b.shape[0])} (B)."
-            )
+        if self.image_shape_a == self.image_shape_b:
+            checks.check_paired(images_a, images_b, expected_shape=self.image_shape_a)
+            return
+        # Domains of two shapes (identity loss off): `check_paired` wants one shape.
         checks.check_images(images_a, expected_shape=self.image_shape_a, name="images_a")
         checks.check_images(images_b, expected_shape=self.image_shape_b, name="images_b")
+        if int(images_a.shape[0]) != int(images_b.shape[0]):
+            raise ValueError(
+                f"Unmatched domains: expected as many images of each domain per batch, got "
+                f"{int(images_a.shape[0])} (A) and {int(images_b.shape[0])} (B)."
+            )
 
     # ------------------------------------------------------------------ saving
 

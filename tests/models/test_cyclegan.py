@@ -3,13 +3,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganzoo.models.cyclegan import (
-    ConstantThenLinearDecay,
-    CycleGAN,
-    ImagePool,
-    paper_optimizer,
-)
-from ganzoo.nets import resnet
+from ganzoo.models.cyclegan import CycleGAN
+from ganzoo.nets import patchgan, resnet
+from ganzoo.pools import ImagePool
+from ganzoo.schedules import ConstantThenLinearDecay, paper_optimizer
 from ganzoo.testing import GANTestCase, two_cpu_strategy
 
 SHAPE = (16, 16, 3)
@@ -52,7 +49,7 @@ class TestCycleGAN(GANTestCase):
         data = _pairs()
         bad_data = [
             (data.map(lambda a, b: a), r"pairs \(images_a, images_b\).*single dataset"),
-            (_pairs(shape_b=(8, 8, 3)), r"different shapes"),
+            (_pairs(shape_b=(8, 8, 3)), r"images_b: expected shape"),
             (data.map(lambda a, b: (a, tf.zeros((2,), tf.int32))), r"labels"),
             (data.map(lambda a, b: (a, (b + 1.0) * 127.5)), r"images_b.*\[-1, 1\]"),
         ]
@@ -66,7 +63,7 @@ class TestCycleGAN(GANTestCase):
 
     def test_paper_networks_at_256(self):
         generator = resnet.build_resnet_generator((256, 256, 3))
-        discriminator = resnet.build_patchgan_discriminator((256, 256, 3))
+        discriminator = patchgan.build_patchgan_discriminator((256, 256, 3))
         # The reference implementation's counts (Zhu et al., 2017): 11.378 M and 2.765 M.
         assert generator.count_params() == 11_378_179
         assert discriminator.count_params() == 2_764_737
@@ -98,8 +95,8 @@ class TestCycleGAN(GANTestCase):
         assert sum(isinstance(layer, keras.layers.Add) for layer in small.layers) == 6
 
     def test_patchgan_sees_70_by_70_patches(self):
-        discriminator = resnet.build_patchgan_discriminator((96, 96, 1), filters=2)
-        assert resnet.receptive_field(discriminator) == 70
+        discriminator = patchgan.build_patchgan_discriminator((96, 96, 1), filters=2)
+        assert patchgan.receptive_field(discriminator) == 70
         # Independently: without instance norm (whose statistics span the whole image),
         # the gradient of one output reaches exactly a 70×70 window of the input.
         plain = keras.models.clone_model(
@@ -165,13 +162,13 @@ class TestCycleGAN(GANTestCase):
 
     def test_mismatched_networks_are_refused(self):
         g = resnet.build_resnet_generator(SHAPE, 2, 0)
-        d = resnet.build_patchgan_discriminator(SHAPE, 2, 1)
+        d = patchgan.build_patchgan_discriminator(SHAPE, 2, 1)
         with pytest.raises(ValueError, match="discriminator_b input"):
-            CycleGAN(g, g, d, resnet.build_patchgan_discriminator((24, 24, 3), 2, 1))
+            CycleGAN(g, g, d, patchgan.build_patchgan_discriminator((24, 24, 3), 2, 1))
         with pytest.raises(ValueError, match="one image shape"):
             gray = resnet.build_resnet_generator((16, 16, 1), 2, 0, output_channels=3)
             color = resnet.build_resnet_generator(SHAPE, 2, 0, output_channels=1)
-            CycleGAN(gray, color, resnet.build_patchgan_discriminator((16, 16, 1), 2, 1), d)
+            CycleGAN(gray, color, patchgan.build_patchgan_discriminator((16, 16, 1), 2, 1), d)
 
     def test_learning_rate_schedule(self):
         schedule = ConstantThenLinearDecay(2e-4, constant_steps=4, decay_steps=4)

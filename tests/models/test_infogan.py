@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from ganzoo.models.infogan import InfoGAN
-from ganzoo.nets import conditional
+from ganzoo.nets import infogan as infogan_nets
 from ganzoo.testing import GANTestCase
 
 
@@ -208,8 +208,8 @@ class TestInfoGAN(GANTestCase):
             gan.traverse("categorical", 11)
 
     def test_networks_must_fit_the_codes(self):
-        generator = conditional.build_infogan_generator((16, 16, 1), 4 + 10 + 2, 4)
-        discriminator, q_head = conditional.build_infogan_discriminator((16, 16, 1), 12, 4)
+        generator = infogan_nets.build_infogan_generator((16, 16, 1), 4 + 10 + 2, 4)
+        discriminator, q_head = infogan_nets.build_infogan_discriminator((16, 16, 1), 12, 4)
         with pytest.raises(ValueError, match="generator"):
             InfoGAN(generator, discriminator, q_head, noise_dim=5)
         with pytest.raises(ValueError, match="Q head"):
