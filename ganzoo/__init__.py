@@ -11,6 +11,11 @@ if _os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
         "`export KERAS_BACKEND=tensorflow`) before importing ganzoo."
     )
 
+from ganzoo import _quiet
+
+if _quiet.is_command_line():  # the `ganzoo` command hides TensorFlow's start-up lines
+    _quiet.start_for_command_line()
+
 import keras as _keras
 
 if _keras.backend.backend() != "tensorflow":
@@ -22,6 +27,7 @@ if _keras.backend.backend() != "tensorflow":
 
 from ganzoo import (
     callbacks,
+    core,
     data,
     distribute,
     layers,
@@ -29,6 +35,7 @@ from ganzoo import (
     metrics,
     nets,
     registry,
+    regularizers,
     saving,
 )
 from ganzoo.base import GAN
@@ -49,6 +56,7 @@ __all__ = [
     "InfoGAN",
     "VanillaGAN",
     "callbacks",
+    "core",
     "data",
     "distribute",
     "layers",
@@ -57,5 +65,6 @@ __all__ = [
     "metrics",
     "nets",
     "registry",
+    "regularizers",
     "saving",
 ]

@@ -9,6 +9,8 @@ import re
 import keras
 import numpy as np
 
+from ganzoo.callbacks.run import atomic_path
+
 
 def image_grid(images, columns: int | None = None, padding: int = 2) -> np.ndarray:
     """Tiles a batch of images in [-1, 1] into one uint8 picture.
@@ -44,11 +46,17 @@ def image_grid(images, columns: int | None = None, padding: int = 2) -> np.ndarr
 
 
 def save_png(picture: np.ndarray, path: str) -> None:
-    """Writes a uint8 `(H, W, 1|3)` picture as PNG, creating the folder."""
+    """Writes a uint8 `(H, W, 1|3)` picture as PNG, creating the folder.
+
+    The file is written under a temporary name and renamed (`atomic_path`), so an
+    interrupted write leaves the previous file whole.
+    """
     from PIL import Image
 
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    Image.fromarray(picture[..., 0] if picture.shape[-1] == 1 else picture).save(path)
+    with atomic_path(path) as temporary:
+        Image.fromarray(picture[..., 0] if picture.shape[-1] == 1 else picture).save(
+            temporary, format="PNG"
+        )
 
 
 def write_image_summary(tag: str, picture: np.ndarray, step: int) -> None:
@@ -199,13 +207,15 @@ class ImageGrid(keras.callbacks.Callback):
             if match and int(match.group(1)) <= last:
                 with Image.open(os.path.join(self.out_dir, name)) as image:
                     frames.append(image.convert("RGB"))
-        frames[0].save(
-            os.path.join(self.out_dir, "progress.gif"),
-            save_all=True,
-            append_images=frames[1:],
-            duration=400,
-            loop=0,
-        )
+        with atomic_path(os.path.join(self.out_dir, "progress.gif")) as temporary:
+            frames[0].save(
+                temporary,
+                format="GIF",
+                save_all=True,
+                append_images=frames[1:],
+                duration=400,
+                loop=0,
+            )
 
 
 _EPOCH_FILE = re.compile(r"epoch_(\d{4,})\.png")

@@ -3,7 +3,10 @@
 - `load(name, ...)`: tensorflow-datasets sets (`mnist`, `fashion_mnist`, `cifar10`,
   `celeb_a`, `cycle_gan/<pair>`, ...) and the offline `digits` set.
 - `image_folder(path, image_size, ...)`: a folder of image files.
-- `paired(ds_a, ds_b)`, `cyclegan_jitter`, `resize`: unpaired domains for CycleGAN.
+- `paired(ds_a, ds_b)`, `cyclegan_jitter`, `resize`, `digits_domains`: unpaired
+  domains for CycleGAN.
+- `paired_images(path, direction)`: pix2pix-style side-by-side pairs.
+- `DownloadError`: a tensorflow-datasets set that could not be downloaded.
 - `SyncEpoch`, `set_epoch`: per-epoch shuffle orders that a resumed run reproduces.
 - `check_images`, `check_labels`, `check_paired`, `check_not_empty`, `peek`: input
   checks that fail fast with a message naming the problem.
@@ -12,24 +15,28 @@ See `docs/data.md`.
 """
 
 from ganzoo.data.checks import check_images, check_labels, check_not_empty, check_paired, peek
-from ganzoo.data.cyclegan import cyclegan_jitter, paired, resize
-from ganzoo.data.datasets import load, num_classes
+from ganzoo.data.cyclegan import cyclegan_jitter, digits_domains, paired, resize
+from ganzoo.data.datasets import DownloadError, load, num_classes
 from ganzoo.data.digits import load_digits_arrays
 from ganzoo.data.folder import image_folder
 from ganzoo.data.pipeline import SyncEpoch, set_epoch
+from ganzoo.data.side_by_side import paired_images
 
 __all__ = [
+    "DownloadError",
     "SyncEpoch",
     "check_images",
     "check_labels",
     "check_not_empty",
     "check_paired",
     "cyclegan_jitter",
+    "digits_domains",
     "image_folder",
     "load",
     "load_digits_arrays",
     "num_classes",
     "paired",
+    "paired_images",
     "peek",
     "resize",
     "set_epoch",

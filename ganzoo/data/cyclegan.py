@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import tensorflow as tf
 
 from ganzoo.data import pipeline
@@ -231,3 +232,34 @@ def _images_only(ds: tf.data.Dataset, name: str) -> tuple[tf.data.Dataset, tf.Te
 def _size(ds: tf.data.Dataset) -> int | None:
     size = int(ds.cardinality())
     return size if size >= 0 else None
+
+
+def digits_domains(
+    image_size: int = 32, test_size: int = 200
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The offline two-domain toy set: digits (A) and other digits inverted (B).
+
+    Domain A is every other image of the bundled digits set (white on black), domain B
+    the images in between, inverted (black on white); the last `test_size` images are
+    held out the same way. No download.
+
+    Args:
+        image_size: side of the square images.
+        test_size: images held out (half per domain).
+
+    Returns:
+        `(train_a, train_b, test_a, test_b)`, float32 arrays `(n, size, size, 1)` in
+        [-1, 1].
+
+    Example:
+    >>> train_a, train_b, test_a, test_b = ganzoo.data.digits_domains(32)
+    >>> ds = ganzoo.data.paired(tf.data.Dataset.from_tensor_slices(train_a),
+    ...                         tf.data.Dataset.from_tensor_slices(train_b), seed=0)
+    """
+    from ganzoo.data.digits import load_digits_arrays
+
+    images, _ = load_digits_arrays(image_size)
+    if not 0 <= test_size < len(images) - 1:
+        raise ValueError(f"test_size must be in [0, {len(images) - 2}]; got {test_size!r}.")
+    train, test = images[: len(images) - test_size], images[len(images) - test_size :]
+    return train[0::2], -train[1::2], test[0::2], -test[1::2]

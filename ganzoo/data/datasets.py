@@ -16,6 +16,32 @@ CYCLE_GAN_SIZE = 256
 _UNLABELLED = ("celeb_a", "cycle_gan")
 
 
+class DownloadError(ConnectionError):
+    """A tensorflow-datasets set could not be downloaded (no network, or refused).
+
+    Args:
+        name: the dataset name, e.g. `"mnist"`.
+        data_dir: the tensorflow-datasets directory it was to be prepared in.
+        reason: what failed, in one line (e.g. the host that could not be reached).
+
+    Example:
+    >>> try:
+    ...     ds = ganzoo.data.load("mnist")
+    ... except ganzoo.data.DownloadError as error:
+    ...     ds = ganzoo.data.load("digits")  # offline
+    """
+
+    def __init__(self, name: str, data_dir: str | None, reason: str):
+        self.name, self.data_dir, self.reason = name, data_dir, reason
+        where = f" into {data_dir}" if data_dir else ""
+        super().__init__(
+            f"Could not download the tensorflow-datasets set {name!r}{where}: {reason}. "
+            "Offline, load 'digits' (bundled), pass data_dir= to a tensorflow-datasets "
+            "directory that holds it prepared, or read a folder with "
+            "ganzoo.data.image_folder."
+        )
+
+
 def load(
     name: str,
     split: str = "train",
@@ -155,15 +181,20 @@ def _tfds_source(
     import tensorflow_datasets as tfds
 
     family = name.split("/")[0].split(":")[0]
-    ds, info = tfds.load(
-        name,
-        split=split,
-        data_dir=data_dir,
-        with_info=True,
-        # Our seeded shuffle makes the order; file shuffling only helps an unseeded,
-        # uncached pipeline, where it cannot hurt reproducibility.
-        shuffle_files=shuffle and seed is None and not cache,
-    )
+    try:
+        ds, info = tfds.load(
+            name,
+            split=split,
+            data_dir=data_dir,
+            with_info=True,
+            # Our seeded shuffle makes the order; file shuffling only helps an unseeded,
+            # uncached pipeline, where it cannot hurt reproducibility.
+            shuffle_files=shuffle and seed is None and not cache,
+        )
+    except OSError as error:  # requests' and urllib's connection errors are OSErrors
+        if not _is_network_error(error):
+            raise
+        raise DownloadError(name, data_dir, _reason(error)) from error
     spec = ds.element_spec
     if not isinstance(spec, dict) or "image" not in spec:
         features = sorted(spec) if isinstance(spec, dict) else spec
@@ -210,6 +241,36 @@ def _tfds_source(
     num_examples = int(ds.cardinality())
     source = ds.map(prepare, num_parallel_calls=pipeline.AUTOTUNE)
     return source, (num_examples if num_examples >= 0 else None)
+
+
+def _is_network_error(error: BaseException) -> bool:
+    """Whether `error` (or what caused it) is a failed connection or name lookup."""
+    import socket
+    import urllib.error
+
+    network = (ConnectionError, TimeoutError, socket.gaierror, urllib.error.URLError)
+    try:
+        import requests
+
+        network += (requests.exceptions.ConnectionError, requests.exceptions.Timeout)
+    except ImportError:  # pragma: no cover - tensorflow-datasets depends on requests
+        pass
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, network):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _reason(error: BaseException) -> str:
+    """One line: the address that could not be reached, else the error's first line."""
+    url = getattr(getattr(error, "request", None), "url", None)
+    if url:
+        return f"cannot reach {url}"
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
 
 
 def num_classes(name: str, data_dir: str | None = None) -> int:
