@@ -249,14 +249,14 @@ def make_loop_step(gan, fused_updates: bool = False):
                 terms = gan.generator_loss(real_a, real_b, fake_a, fake_b)
                 g_loss = tf.reduce_mean(terms["g_loss"])
                 scaled = g_opt.scale_loss(g_loss)  # loss scaling under mixed_float16
-            update(tape, scaled, gan.generator_variables, g_opt)
-            fake_b = gan.pool(gan.pool_b, fake_b)
-            fake_a = gan.pool(gan.pool_a, fake_a)
+            update(tape, scaled, gan.player_variables("generator"), g_opt)
+            fake_b = gan.pool_b(fake_b, gan.draw)
+            fake_a = gan.pool_a(fake_a, gan.draw)
             with tf.GradientTape() as tape:
                 terms = gan.discriminator_loss(real_a, real_b, fake_a, fake_b)
                 d_loss = tf.reduce_mean(terms["d_loss"])
                 scaled = d_opt.scale_loss(d_loss)
-            update(tape, scaled, gan.discriminator_variables, d_opt)
+            update(tape, scaled, gan.player_variables("discriminator"), d_opt)
             return d_loss, g_loss
 
         return cycle_step
@@ -269,7 +269,13 @@ def make_loop_step(gan, fused_updates: bool = False):
             latents = gan.sample_latent(tf.shape(chunk)[0])
             fake = gan.generator(gan.generator_inputs(latents, chunk_condition), training=True)
             with tf.GradientTape() as tape:
-                terms = gan.discriminator_loss(chunk, fake, latents, chunk_condition)
+                terms = gan.apply_regularizers(  # WGAN-GP's gradient penalty, R1, ...
+                    "discriminator",
+                    gan.discriminator_loss(chunk, fake, latents, chunk_condition),
+                    lambda r=chunk, f=fake, c=chunk_condition: [
+                        (lambda x: gan.discriminate(x, c), r, f)
+                    ],
+                )
                 d_loss = tf.reduce_mean(terms["d_loss"])
                 scaled = d_opt.scale_loss(d_loss)
             update(tape, scaled, d_vars, d_opt)
@@ -277,7 +283,9 @@ def make_loop_step(gan, fused_updates: bool = False):
         latents = gan.sample_latent(tf.shape(chunk)[0])
         with tf.GradientTape() as tape:
             fake = gan.generator(gan.generator_inputs(latents, chunk_condition), training=True)
-            g_loss = tf.reduce_mean(gan.generator_loss(fake, latents, chunk_condition)["g_loss"])
+            g_loss = tf.reduce_mean(
+                gan.generator_loss(fake, latents, chunk_condition, chunk)["g_loss"]
+            )
             scaled = g_opt.scale_loss(g_loss)
         update(tape, scaled, g_vars, g_opt)
         return d_loss, g_loss

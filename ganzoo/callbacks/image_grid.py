@@ -112,8 +112,8 @@ class ImageGrid(keras.callbacks.Callback):
             from 1), shown in TensorBoard's Images tab.
         gif: write `progress.gif` at the end of training.
         inputs: for image-to-image variants (`CycleGAN`), the fixed images to translate:
-            a pair `(images_a, images_b)` in [-1, 1], handed to
-            `model.set_grid_inputs(images_a, images_b)` when training begins.
+            a pair `(images_a, images_b)` in [-1, 1], passed to
+            `model.grid_images(n, seed=..., inputs=...)` for every grid.
         seed: seed of the grid's latents (and codes).
 
     Example:
@@ -153,7 +153,10 @@ class ImageGrid(keras.callbacks.Callback):
         self._writer = None
 
     def _grid(self) -> np.ndarray:
-        images, columns = self.model.grid_images(self.n, seed=self.seed)
+        if self.inputs is None:
+            images, columns = self.model.grid_images(self.n, seed=self.seed)
+        else:
+            images, columns = self.model.grid_images(self.n, seed=self.seed, inputs=self.inputs)
         images = np.asarray(images, dtype=np.float32)
         if images.ndim != 4 or images.shape[-1] not in (1, 3) or not len(images):
             raise ValueError(
@@ -164,12 +167,13 @@ class ImageGrid(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         if self.inputs is not None:
-            if not callable(getattr(self.model, "set_grid_inputs", None)):
+            from ganzoo.translation import ImageToImage
+
+            if not isinstance(self.model, ImageToImage):
                 raise ValueError(
                     f"ImageGrid(inputs=...) is for image-to-image models such as CycleGAN; "
-                    f"{type(self.model).__name__} has no set_grid_inputs() to take them."
+                    f"{type(self.model).__name__} samples its grids and takes no inputs."
                 )
-            self.model.set_grid_inputs(*self.inputs)
         self._grid()  # fail now, not after the first epoch, when no grid can be made
         os.makedirs(self.out_dir, exist_ok=True)
         if self.tensorboard_dir and self._writer is None:

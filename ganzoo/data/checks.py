@@ -150,22 +150,32 @@ def check_labels(
         raise ValueError(f"{name}: expected labels in {expected}, got values in [{low}, {high}].")
 
 
-def check_paired(images_a: Any, images_b: Any, expected_shape: tuple | None = None) -> None:
-    """Checks CycleGAN's `(images_a, images_b)`: both valid image batches, matching.
+def check_paired(
+    images_a: Any,
+    images_b: Any,
+    expected_shape: tuple | None = None,
+    expected_shape_b: tuple | None = None,
+) -> None:
+    """Checks a translation model's `(images_a, images_b)`: both valid image batches,
+    with as many images each.
 
     Args:
         images_a: domain A batch.
         images_b: domain B batch.
-        expected_shape: optional `(height, width, channels)` both must have.
+        expected_shape: optional `(height, width, channels)` of domain A (and of
+            domain B when `expected_shape_b` is not given).
+        expected_shape_b: optional shape of domain B, where the domains differ.
 
     Raises:
-        ValueError: either batch fails `check_images`, or the domains' batch sizes or
-            image shapes differ.
+        ValueError: either batch fails `check_images`, or the domains' batch sizes (or,
+            without expected shapes, image shapes) differ.
     """
+    if expected_shape_b is None:
+        expected_shape_b = expected_shape
     check_images(images_a, expected_shape, name="images_a")
-    check_images(images_b, expected_shape, name="images_b")
+    check_images(images_b, expected_shape_b, name="images_b")
     shape_a, shape_b = np.shape(images_a), np.shape(images_b)
-    if shape_a != shape_b:
+    if shape_a[0] != shape_b[0] or (expected_shape is None and shape_a != shape_b):
         raise ValueError(
             f"Unmatched domains: expected images_a and images_b of one shape, got "
             f"{tuple(shape_a)} and {tuple(shape_b)}; batch both domains alike (ganzoo.data.paired)."

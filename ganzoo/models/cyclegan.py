@@ -7,18 +7,17 @@ ICCV 2017, https://arxiv.org/abs/1703.10593. Defaults follow the paper (§4, app
 
 from __future__ import annotations
 
-from typing import Any
+import warnings
+from typing import Any, ClassVar
 
 import keras
-import numpy as np
-import tensorflow as tf
-from keras import ops
 
 from ganzoo import losses as ganzoo_losses
 from ganzoo import pools, schedules
 from ganzoo._moved import moved_names
-from ganzoo.base import GAN, Player
+from ganzoo.core import Player
 from ganzoo.nets import patchgan, resnet, unet
+from ganzoo.translation import ImageToImage
 
 DIRECTIONS = ("a2b", "b2a")
 
@@ -35,7 +34,7 @@ __getattr__ = moved_names(
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class CycleGAN(GAN):
+class CycleGAN(ImageToImage):
     """CycleGAN: unpaired image-to-image translation (Zhu, Park, Isola & Efros, 2017).
 
     Two generators, `G: A → B` (`generator_g`) and `F: B → A` (`generator_f`), and two
@@ -58,10 +57,10 @@ class CycleGAN(GAN):
     first half of training and then decayed linearly to zero when
     `compile(total_steps=...)` is given (`ganzoo.schedules.ConstantThenLinearDecay`).
 
-    `generator` and `discriminator` are `G` and `D_B`, so `image_shape`, `call(images)`
-    (`G(images)`, A → B) and `generate(images=...)` mean what they mean for other
-    GANs; `translate(images, direction)` goes either way. CycleGAN has no latent space
-    (`latent_dim` is `None`).
+    It is an image-to-image model (`ganzoo.translation.ImageToImage`): `call(images)`
+    is `G(images)` (A → B), `translate(images, direction)` goes either way,
+    `generate(n, images=...)` translates, and its grids are rows of
+    `a, G(a), F(G(a)), b, F(b), G(F(b))` for the inputs `ImageGrid` is given.
 
     Distribution: under a `tf.distribute` strategy each replica keeps its own image
     pools; pool draws come from the model's seed generator (global draw, replica
@@ -84,7 +83,7 @@ class CycleGAN(GAN):
             have the same image shape.
         pool_size: images in each discriminator's history pool (50); 0 turns pools off.
         seed: seed of the model's `keras.random.SeedGenerator`.
-        **kwargs: passed to `keras.Model` (`name`, ...).
+        **kwargs: passed to `ganzoo.core.AdversarialModel` (`regularizers`, `name`, ...).
 
     Example:
     >>> gan = ganzoo.CycleGAN.for_images((256, 256, 3))
@@ -93,12 +92,11 @@ class CycleGAN(GAN):
     >>> zebras = gan.translate(horses, direction="a2b")
     """
 
-    nested_models = ("generator_g", "generator_f", "discriminator_a", "discriminator_b")
     players = (
         Player("generator", ("generator_g", "generator_f"), "g_optimizer", "g_loss"),
         Player("discriminator", ("discriminator_a", "discriminator_b"), "d_optimizer", "d_loss"),
     )
-    default_adversarial_loss = "least_squares"
+    translators: ClassVar[dict[str, str]] = {"a2b": "generator_g", "b2a": "generator_f"}
 
     def __init__(
         self,
@@ -113,9 +111,7 @@ class CycleGAN(GAN):
         seed: int | None = None,
         **kwargs,
     ):
-        # GAN.__init__ takes one generator, one discriminator and a latent size; this
-        # sets the same state for four networks and no latent space.
-        keras.Model.__init__(self, **kwargs)
+        super().__init__(seed=seed, **kwargs)
         shape_a = tuple(generator_g.input_shape[1:])
         shape_b = tuple(generator_f.input_shape[1:])
         expected = {
@@ -147,19 +143,11 @@ class CycleGAN(GAN):
         self.cycle_weight = float(cycle_weight)
         self.identity_weight = float(identity_weight)
         self.pool_size = int(pool_size)
-        self.latent_dim = None
-        self.d_steps = 1
-        self.regularizers = []
-        self.adversarial_loss = self.default_adversarial_loss
-        self.loss_pair = ganzoo_losses.get(self.adversarial_loss)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
         self.pool_a = pools.ImagePool(self.pool_size, shape_a, name="pool_a")
         self.pool_b = pools.ImagePool(self.pool_size, shape_b, name="pool_b")
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.log_names()}
-        self.grid_inputs = None
+        self.grid_inputs = None  # only for the deprecated `set_grid_inputs`
         self._saving_weights = False
-        self.built = True
+        self.finish_init()
 
     @classmethod
     def for_images(
@@ -214,44 +202,9 @@ class CycleGAN(GAN):
 
     # ------------------------------------------------------------------ metadata
 
-    @property
-    def generator(self) -> keras.Model:
-        """`G`, the A → B generator (`generator_g`)."""
-        return self.generator_g
-
-    @property
-    def discriminator(self) -> keras.Model:
-        """`D_B`, the discriminator of `G`'s outputs (`discriminator_b`)."""
-        return self.discriminator_b
-
-    @property
-    def image_shape_a(self) -> tuple[int, ...]:
-        """Shape of one domain-A image."""
-        return tuple(self.generator_g.input_shape[1:])
-
-    @property
-    def image_shape_b(self) -> tuple[int, ...]:
-        """Shape of one domain-B image."""
-        return tuple(self.generator_f.input_shape[1:])
-
-    def log_names(self) -> list[str]:
-        names = ["d_loss", "g_loss", "d_a_loss", "d_b_loss", "adv_loss", "cycle_loss"]
-        if self.identity_weight > 0:
-            names.append("identity_loss")
-        return names
-
-    @property
-    def generator_variables(self) -> list:
-        """Both generators' variables: one optimizer trains them, as in the reference."""
-        return [*self.generator_g.trainable_variables, *self.generator_f.trainable_variables]
-
-    @property
-    def discriminator_variables(self) -> list:
-        """Both discriminators' variables, trained by the other optimizer."""
-        return [
-            *self.discriminator_a.trainable_variables,
-            *self.discriminator_b.trainable_variables,
-        ]
+    def extra_log_names(self) -> list[str]:
+        names = ["d_a_loss", "d_b_loss", "adv_loss", "cycle_loss"]
+        return [*names, "identity_loss"] if self.identity_weight > 0 else names
 
     # ------------------------------------------------------------------ compile
 
@@ -280,19 +233,12 @@ class CycleGAN(GAN):
         >>> gan.compile(total_steps=200 * 1334)  # horse2zebra, 200 epochs
         """
         self._total_steps = total_steps
-        super().compile(g_optimizer, d_optimizer, **kwargs)
+        super().compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **kwargs)
 
-    def default_g_optimizer(self) -> keras.optimizers.Optimizer:
-        return schedules.paper_optimizer(getattr(self, "_total_steps", None))
-
-    def default_d_optimizer(self) -> keras.optimizers.Optimizer:
+    def default_optimizer(self, player: str) -> keras.optimizers.Optimizer:
         return schedules.paper_optimizer(getattr(self, "_total_steps", None))
 
     # ------------------------------------------------------------------ losses
-
-    def unpack(self, data) -> tuple[Any, Any]:
-        """Splits a dataset element `(images_a, images_b)` into its two domains."""
-        return data[0], data[1]
 
     def generator_loss(self, real_a, real_b, fake_a, fake_b) -> dict[str, Any]:
         """Per-example generator terms; `"g_loss"` (minimised by both generators) is
@@ -349,209 +295,67 @@ class CycleGAN(GAN):
 
     # ------------------------------------------------------------------ the step
 
-    def generator_step(self, real_a, real_b):
-        """One update of both generators; returns the fakes `(F(real_b), G(real_a))`."""
-        with tf.GradientTape() as tape:
-            fake_b = self.generator_g(real_a, training=True)
-            fake_a = self.generator_f(real_b, training=True)
-            terms = self.generator_loss(real_a, real_b, fake_a, fake_b)
-            regularization = [*self.generator_g.losses, *self.generator_f.losses]
-            loss = self.average_over_global_batch(terms["g_loss"], regularization)
-            loss = self.g_optimizer.scale_loss(loss)
-        self.optimize(tape, loss, self.generator_variables, self.g_optimizer)
-        self.record(terms)
-        return fake_a, fake_b
-
-    def pool(self, pool: pools.ImagePool, fakes):
-        """`fakes` through a history pool; its random draws come from `self.draw`."""
-        return pool(fakes, self.draw)
-
-    def discriminator_step(self, real_a, real_b, fake_a, fake_b) -> None:
-        """One update of both discriminators on real images and pooled fakes."""
-        fake_b = self.pool(self.pool_b, fake_b)
-        fake_a = self.pool(self.pool_a, fake_a)
-        with tf.GradientTape() as tape:
-            terms = self.discriminator_loss(real_a, real_b, fake_a, fake_b)
-            regularization = [*self.discriminator_a.losses, *self.discriminator_b.losses]
-            loss = self.average_over_global_batch(terms["d_loss"], regularization)
-            loss = self.d_optimizer.scale_loss(loss)
-        self.optimize(tape, loss, self.discriminator_variables, self.d_optimizer)
-        self.record(terms)
-
     def train_step(self, data):
         # The reference order: generators first, then discriminators on the same fakes.
         real_a, real_b = self.unpack(data)
-        fake_a, fake_b = self.generator_step(real_a, real_b)
-        self.discriminator_step(real_a, real_b, fake_a, fake_b)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        fakes = {}
+
+        def generator_terms():
+            fakes["b"] = self.generator_g(real_a, training=True)
+            fakes["a"] = self.generator_f(real_b, training=True)
+            return self.generator_loss(real_a, real_b, fakes["a"], fakes["b"])
+
+        self.update("generator", generator_terms)
+        fake_b = self.pool_b(fakes["b"], self.draw)
+        fake_a = self.pool_a(fakes["a"], self.draw)
+        self.update(
+            "discriminator",
+            lambda: self.discriminator_loss(real_a, real_b, fake_a, fake_b),
+            penalized=lambda: [
+                (self.discriminator_a, real_a, fake_a),
+                (self.discriminator_b, real_b, fake_b),
+            ],
+        )
+        return self.logs()
 
     # ------------------------------------------------------------------ inference
 
-    def call(self, inputs, training: bool = False):
-        """`G(inputs)`: domain-A images translated to domain B."""
-        return self.generator_g(inputs, training=training)
-
-    def translate(self, images, direction: str = "a2b", batch_size: int = 64):
-        """Translates images from one domain to the other.
-
-        Args:
-            images: images in [-1, 1], shape `(n, H, W, C)` of the source domain.
-            direction: `"a2b"` (with `G`) or `"b2a"` (with `F`).
-            batch_size: images per forward pass.
-
-        Returns:
-            A float32 tensor of translated images in [-1, 1].
-
-        Example:
-        >>> zebras = gan.translate(horses, direction="a2b")
-        >>> horses_again = gan.translate(zebras, direction="b2a")
-        """
-        from ganzoo.data import checks
-
-        if direction not in DIRECTIONS:
-            raise ValueError(f"direction must be 'a2b' or 'b2a'; got {direction!r}.")
-        network = self.generator_g if direction == "a2b" else self.generator_f
-        source = self.image_shape_a if direction == "a2b" else self.image_shape_b
-        images = ops.convert_to_tensor(images)
-        checks.check_images(images, expected_shape=source)
-        outputs = [
-            ops.cast(network(images[start : start + batch_size], training=False), "float32")
-            for start in range(0, int(images.shape[0]), int(batch_size))
-        ]
-        return ops.concatenate(outputs, axis=0)
-
-    def generate(
-        self,
-        n: int | None = None,
-        *,
-        images=None,
-        direction: str = "a2b",
-        seed: int | None = None,
-        batch_size: int = 64,
-    ):
-        """Translates (the first `n` of) `images`; CycleGAN has no latents to sample.
-
-        Args:
-            n: number of images to translate; all when omitted.
-            images: source images in [-1, 1].
-            direction: `"a2b"` or `"b2a"`.
-            seed: unused (translation is deterministic); accepted for the common API.
-            batch_size: images per forward pass.
-
-        Returns:
-            A float32 tensor of translated images.
-
-        Example:
-        >>> zebras = gan.generate(16, images=horses)
-        """
-        del seed
-        if images is None:
-            raise ValueError(
-                "CycleGAN translates images and has no latent space to sample from: "
-                "call generate(n, images=...) or translate(images, direction)."
-            )
-        if n is not None:
-            images = images[: int(n)]
-        return self.translate(images, direction, batch_size)
-
-    def set_grid_inputs(self, images_a, images_b) -> None:
-        """Fixes the images that `grid_images` (and `ImageGrid`) translate every epoch.
-
-        Args:
-            images_a: domain-A images in [-1, 1], e.g. a few test horses.
-            images_b: domain-B images, as many.
-        """
-        images_a, images_b = np.asarray(images_a, "float32"), np.asarray(images_b, "float32")
-        if len(images_a) != len(images_b) or not len(images_a):
-            raise ValueError(
-                f"Expected as many domain-A as domain-B grid images (at least one); got "
-                f"{len(images_a)} and {len(images_b)}."
-            )
-        self.grid_inputs = (images_a, images_b)
-
-    def grid_images(self, n: int, seed: int = 0) -> tuple:
-        """Rows of `a, G(a), F(G(a)), b, F(b), G(F(b))` for `ganzoo.callbacks.ImageGrid`.
-
-        Args:
-            n: at most this many images in all (6 per row, at least one row).
-            seed: unused.
-
-        Returns:
-            `(images, 6)`: images in [-1, 1] and the number of grid columns.
-        """
-        del seed
-        if self.grid_inputs is None:
-            raise ValueError(
-                "CycleGAN's image grid translates fixed test images: call "
-                "gan.set_grid_inputs(images_a, images_b) first."
-            )
-        rows = max(1, min(int(n) // 6, len(self.grid_inputs[0])))
-        a, b = (x[:rows] for x in self.grid_inputs)
-        fake_b = self.translate(a, "a2b")
-        fake_a = self.translate(b, "b2a")
-        columns = [
-            a,
+    def grid_columns(self, images_a, images_b) -> list:
+        """`a, G(a), F(G(a)), b, F(b), G(F(b))`: each domain there and back."""
+        fake_b = self.translate(images_a, "a2b")
+        fake_a = self.translate(images_b, "b2a")
+        return [
+            images_a,
             fake_b,
             self.translate(fake_b, "b2a"),
-            b,
+            images_b,
             fake_a,
             self.translate(fake_a, "a2b"),
         ]
-        images = np.stack([np.asarray(c, "float32") for c in columns], axis=1)
-        return images.reshape((-1, *images.shape[2:])), 6
 
-    # ------------------------------------------------------------------ fit
+    def grid_images(self, n: int, seed: int = 0, inputs: tuple | None = None) -> tuple:
+        return super().grid_images(n, seed, inputs if inputs is not None else self.grid_inputs)
 
-    def check_batch(self, data) -> None:
-        """Raises `ValueError` unless `data` is a pair `(images_a, images_b)` that fits."""
-        from ganzoo.data import checks
-
-        if not isinstance(data, (tuple, list)):
-            shape = tuple(getattr(data, "shape", ()))
-            raise ValueError(
-                "CycleGAN trains on pairs (images_a, images_b) zipped from two unpaired "
-                "datasets (e.g. ganzoo.data.paired(ds_a, ds_b)); got a single dataset "
-                f"whose elements have shape {shape}."
-            )
-        if len(data) != 2:
-            raise ValueError(
-                f"CycleGAN trains on pairs (images_a, images_b); got elements of {len(data)} parts."
-            )
-        images_a, images_b = data
-        if len(getattr(images_b, "shape", ())) != 4:
-            raise ValueError(
-                "CycleGAN trains on pairs (images_a, images_b) of two image datasets; the "
-                f"second part has shape {tuple(getattr(images_b, 'shape', ()))} and dtype "
-                f"{getattr(images_b, 'dtype', type(images_b))} (labels?), not images."
-            )
-        if self.image_shape_a == self.image_shape_b:
-            checks.check_paired(images_a, images_b, expected_shape=self.image_shape_a)
-            return
-        # Domains of two shapes (identity loss off): `check_paired` wants one shape.
-        checks.check_images(images_a, expected_shape=self.image_shape_a, name="images_a")
-        checks.check_images(images_b, expected_shape=self.image_shape_b, name="images_b")
-        if int(images_a.shape[0]) != int(images_b.shape[0]):
-            raise ValueError(
-                f"Unmatched domains: expected as many images of each domain per batch, got "
-                f"{int(images_a.shape[0])} (A) and {int(images_b.shape[0])} (B)."
-            )
+    def set_grid_inputs(self, images_a, images_b) -> None:
+        """Deprecated: pass `ImageGrid(..., inputs=(images_a, images_b))` or
+        `grid_images(n, inputs=...)`; the model no longer needs to hold them."""
+        warnings.warn(
+            "CycleGAN.set_grid_inputs is deprecated; pass inputs=(images_a, images_b) to "
+            "ImageGrid or grid_images instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self.grid_inputs = (images_a, images_b)
 
     # ------------------------------------------------------------------ saving
 
     def get_config(self) -> dict:
-        config = keras.Model.get_config(self)
-        config.update(
-            {
-                name: keras.saving.serialize_keras_object(getattr(self, name))
-                for name in self.nested_models
-            }
-        )
+        config = super().get_config()
         config.update(
             {
                 "cycle_weight": self.cycle_weight,
                 "identity_weight": self.identity_weight,
                 "pool_size": self.pool_size,
-                "seed": self.seed,
             }
         )
         return config
