@@ -145,3 +145,40 @@ class ImagePool:
             variable.assign(images[i % len(images)])
         for i, variable in enumerate(self._locals(self.count)):
             variable.assign(count[i % len(count)])
+
+
+class PoolsInWeights:
+    """Mixin of a `keras.Model` whose image pools (attributes named by
+    `pool_attributes`) are saved in its weights files, not in its `.keras` files.
+
+    `save_weights` (what `BackupAndRestore` and `ModelCheckpoint(save_weights_only=
+    True)` call) keeps the pools, so a resumed run continues with them; a `.keras`
+    file holds networks, optimizers and seed only (two 50-image pools at 256×256 are
+    79 MB per replica).
+    """
+
+    pool_attributes: tuple[str, ...] = ()
+    _saving_weights = False
+
+    def save_weights(self, filepath, *args, **kwargs):
+        """`keras.Model.save_weights`, with the image pools (for resuming training)."""
+        object.__setattr__(self, "_saving_weights", True)
+        try:
+            return super().save_weights(filepath, *args, **kwargs)
+        finally:
+            object.__setattr__(self, "_saving_weights", False)
+
+    def save_own_variables(self, store) -> None:
+        super().save_own_variables(store)
+        if self._saving_weights:
+            for name in self.pool_attributes:
+                for key, value in getattr(self, name).get_state().items():
+                    store[f"{name}_{key}"] = value
+
+    def load_own_variables(self, store) -> None:
+        super().load_own_variables(store)
+        keys = set(store.keys())
+        for name in self.pool_attributes:
+            pool = getattr(self, name)
+            if pool.size and {f"{name}_images", f"{name}_count"} <= keys:
+                pool.set_state(store[f"{name}_images"], store[f"{name}_count"])

@@ -34,7 +34,7 @@ __getattr__ = moved_names(
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class CycleGAN(ImageToImage):
+class CycleGAN(pools.PoolsInWeights, ImageToImage):
     """CycleGAN: unpaired image-to-image translation (Zhu, Park, Isola & Efros, 2017).
 
     Two generators, `G: A → B` (`generator_g`) and `F: B → A` (`generator_f`), and two
@@ -62,15 +62,9 @@ class CycleGAN(ImageToImage):
     `generate(n, images=...)` translates, and its grids are rows of
     `a, G(a), F(G(a)), b, F(b), G(F(b))` for the inputs `ImageGrid` is given.
 
-    Distribution: under a `tf.distribute` strategy each replica keeps its own image
-    pools; pool draws come from the model's seed generator (global draw, replica
-    slice). With `pool_size=0` N replicas compute what one device computes (up to
-    rounding, which Adam amplifies in the biases that instance norm cancels; see
-    `docs/cyclegan.md`).
-    The pools are saved with the weights (`save_weights`, which `BackupAndRestore`
-    and `ModelCheckpoint(save_weights_only=True)` use), so a resumed run continues
-    with them, but not in the `.keras` file, which holds networks, optimizers and
-    seed only (two 50-image pools at 256×256 are 79 MB per replica).
+    Each replica keeps its own image pools (with `pool_size=0`, N replicas compute
+    what one device computes); the pools are saved in weights files, so a resumed run
+    continues with them, but not in `.keras` files (`ganzoo.pools.PoolsInWeights`).
 
     Args:
         generator_g: `G`, a `keras.Model` from domain-A images to domain-B images.
@@ -97,6 +91,7 @@ class CycleGAN(ImageToImage):
         Player("discriminator", ("discriminator_a", "discriminator_b"), "d_optimizer", "d_loss"),
     )
     translators: ClassVar[dict[str, str]] = {"a2b": "generator_g", "b2a": "generator_f"}
+    pool_attributes = ("pool_a", "pool_b")
 
     def __init__(
         self,
@@ -146,7 +141,6 @@ class CycleGAN(ImageToImage):
         self.pool_a = pools.ImagePool(self.pool_size, shape_a, name="pool_a")
         self.pool_b = pools.ImagePool(self.pool_size, shape_b, name="pool_b")
         self.grid_inputs = None  # only for the deprecated `set_grid_inputs`
-        self._saving_weights = False
         self.finish_init()
 
     @classmethod
@@ -359,25 +353,3 @@ class CycleGAN(ImageToImage):
             }
         )
         return config
-
-    def save_weights(self, filepath, *args, **kwargs):
-        """`keras.Model.save_weights`, with the image pools (for resuming training)."""
-        self._saving_weights = True
-        try:
-            return super().save_weights(filepath, *args, **kwargs)
-        finally:
-            self._saving_weights = False
-
-    def save_own_variables(self, store) -> None:
-        super().save_own_variables(store)
-        if self._saving_weights:  # weights files resume training; `.keras` files skip pools
-            for name, pool in (("pool_a", self.pool_a), ("pool_b", self.pool_b)):
-                for key, value in pool.get_state().items():
-                    store[f"{name}_{key}"] = value
-
-    def load_own_variables(self, store) -> None:
-        super().load_own_variables(store)
-        keys = set(store.keys())
-        for name, pool in (("pool_a", self.pool_a), ("pool_b", self.pool_b)):
-            if pool.size and {f"{name}_images", f"{name}_count"} <= keys:
-                pool.set_state(store[f"{name}_images"], store[f"{name}_count"])

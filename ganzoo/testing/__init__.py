@@ -297,7 +297,7 @@ class GANTestCase:
                     not np.array_equal(a, b) for a, b in zip(before, _weights(model), strict=True)
                 )
                 assert changed, f"{policy}: fit did not train"
-                images = model.generate(2, seed=0, **generate_kwargs)
+                images = model.generate(4, seed=0, **generate_kwargs)
                 assert images.dtype == "float32", (policy, images.dtype)
                 assert np.all(np.isfinite(np.asarray(images))), policy
         finally:
