@@ -24,6 +24,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ganzoo.models.cgan import CGAN
+from ganzoo.models.cyclegan import CycleGAN
+from ganzoo.models.dcgan import DCGAN
+from ganzoo.models.infogan import InfoGAN
+from ganzoo.models.vanilla import VanillaGAN
+from ganzoo.models.wgan_gp import WGANGP
+
 DATA_KINDS = ("images", "labelled", "paired", "unpaired")
 
 
@@ -141,124 +148,114 @@ def variants() -> list[Variant]:
     return [_VARIANTS[name] for name in names()]
 
 
-def _register_builtins() -> None:
-    from ganzoo.models.cgan import CGAN
-    from ganzoo.models.cyclegan import CycleGAN
-    from ganzoo.models.dcgan import DCGAN
-    from ganzoo.models.infogan import InfoGAN
-    from ganzoo.models.vanilla import VanillaGAN
-    from ganzoo.models.wgan_gp import WGANGP
-
-    base_filters = Option("base_filters", int, "width of both networks", hidden=True)
-    register(
-        Variant(
-            "vanilla",
-            VanillaGAN,
-            "images",
-            "Goodfellow et al. 2014",
-            "docs/vanilla.md",
-            {"image_shape": (8, 8, 1), "latent_dim": 4, "hidden_units": 8},
-            (Option("hidden_units", int, "width of each network's hidden layer (128)"),),
-        )
+# ganzoo's own variants.
+base_filters = Option("base_filters", int, "width of both networks", hidden=True)
+register(
+    Variant(
+        "vanilla",
+        VanillaGAN,
+        "images",
+        "Goodfellow et al. 2014",
+        "docs/vanilla.md",
+        {"image_shape": (8, 8, 1), "latent_dim": 4, "hidden_units": 8},
+        (Option("hidden_units", int, "width of each network's hidden layer (128)"),),
     )
-    register(
-        Variant(
-            "dcgan",
-            DCGAN,
-            "images",
-            "Radford et al. 2016",
-            "docs/dcgan.md",
-            {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
-            (base_filters,),
-        )
+)
+register(
+    Variant(
+        "dcgan",
+        DCGAN,
+        "images",
+        "Radford et al. 2016",
+        "docs/dcgan.md",
+        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+        (base_filters,),
     )
-    register(
-        Variant(
-            "wgan_gp",
-            WGANGP,
-            "images",
-            "Gulrajani et al. 2017",
-            "docs/wgan_gp.md",
-            {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
-            (
-                base_filters,
-                Option("gp_weight", float, "gradient penalty weight lambda (10)"),
-                Option("d_steps", int, "critic steps per generator step (5)"),
+)
+register(
+    Variant(
+        "wgan_gp",
+        WGANGP,
+        "images",
+        "Gulrajani et al. 2017",
+        "docs/wgan_gp.md",
+        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+        (
+            base_filters,
+            Option("gp_weight", float, "gradient penalty weight lambda (10)"),
+            Option("d_steps", int, "critic steps per generator step (5)"),
+        ),
+    )
+)
+register(
+    Variant(
+        "cgan",
+        CGAN,
+        "labelled",
+        "Mirza & Osindero 2014",
+        "docs/cgan.md",
+        {"image_shape": (16, 16, 1), "num_classes": 3, "latent_dim": 8, "base_filters": 4},
+        (
+            base_filters,
+            Option(
+                "discriminator",
+                str,
+                "how D sees the label: concat (the paper) or projection",
+                choices=("concat", "projection"),
             ),
-        )
+        ),
     )
-    register(
-        Variant(
-            "cgan",
-            CGAN,
-            "labelled",
-            "Mirza & Osindero 2014",
-            "docs/cgan.md",
-            {"image_shape": (16, 16, 1), "num_classes": 3, "latent_dim": 8, "base_filters": 4},
-            (
-                base_filters,
-                Option(
-                    "discriminator",
-                    str,
-                    "how D sees the label: concat (the paper) or projection",
-                    choices=("concat", "projection"),
-                ),
+)
+register(
+    Variant(
+        "infogan",
+        InfoGAN,
+        "images",
+        "Chen et al. 2016",
+        "docs/infogan.md",
+        {
+            "image_shape": (16, 16, 1),
+            "noise_dim": 4,
+            "categorical_codes": (3,),
+            "continuous_codes": 1,
+            "base_filters": 4,
+            "hidden_units": 8,
+            "q_units": 8,
+        },
+        (
+            base_filters,
+            Option("continuous_codes", int, "number of continuous codes (2)"),
+        ),
+        latent_argument="noise_dim",
+    )
+)
+register(
+    Variant(
+        "cyclegan",
+        CycleGAN,
+        "unpaired",
+        "Zhu et al. 2017",
+        "docs/cyclegan.md",
+        {
+            "image_shape": (16, 16, 1),
+            "filters": 4,
+            "residual_blocks": 1,
+            "discriminator_filters": 4,
+            "discriminator_layers": 1,
+        },
+        (
+            Option(
+                "generator",
+                str,
+                "generator network: resnet (the paper) or unet",
+                choices=("resnet", "unet"),
             ),
-        )
+            Option("filters", int, "generator width ngf (64)"),
+            Option("residual_blocks", int, "ResNet blocks (6 below 256 px, 9 at 256)"),
+            Option("discriminator_filters", int, "PatchGAN width ndf (64)", hidden=True),
+            Option("discriminator_layers", int, "PatchGAN depth (3)", hidden=True),
+            Option("pool_size", int, "image pool size (50)"),
+        ),
+        latent_argument=None,
     )
-    register(
-        Variant(
-            "infogan",
-            InfoGAN,
-            "images",
-            "Chen et al. 2016",
-            "docs/infogan.md",
-            {
-                "image_shape": (16, 16, 1),
-                "noise_dim": 4,
-                "categorical_codes": (3,),
-                "continuous_codes": 1,
-                "base_filters": 4,
-                "hidden_units": 8,
-                "q_units": 8,
-            },
-            (
-                base_filters,
-                Option("continuous_codes", int, "number of continuous codes (2)"),
-            ),
-            latent_argument="noise_dim",
-        )
-    )
-    register(
-        Variant(
-            "cyclegan",
-            CycleGAN,
-            "unpaired",
-            "Zhu et al. 2017",
-            "docs/cyclegan.md",
-            {
-                "image_shape": (16, 16, 1),
-                "filters": 4,
-                "residual_blocks": 1,
-                "discriminator_filters": 4,
-                "discriminator_layers": 1,
-            },
-            (
-                Option(
-                    "generator",
-                    str,
-                    "generator network: resnet (the paper) or unet",
-                    choices=("resnet", "unet"),
-                ),
-                Option("filters", int, "generator width ngf (64)"),
-                Option("residual_blocks", int, "ResNet blocks (6 below 256 px, 9 at 256)"),
-                Option("discriminator_filters", int, "PatchGAN width ndf (64)", hidden=True),
-                Option("discriminator_layers", int, "PatchGAN depth (3)", hidden=True),
-                Option("pool_size", int, "image pool size (50)"),
-            ),
-            latent_argument=None,
-        )
-    )
-
-
-_register_builtins()
+)
