@@ -24,6 +24,10 @@ from pathlib import Path
 import multi_worker_worker as worker
 import numpy as np
 import pytest
+import tensorflow as tf
+
+from ganzoo import registry
+from ganzoo.testing import GANTestCase
 
 WORKER = Path(__file__).with_name("multi_worker_worker.py")
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,3 +178,19 @@ def test_plain_keras_fit_still_fails_under_multi_worker(cluster):
             f"worker {task}: plain Keras fit now works under MultiWorkerMirroredStrategy; "
             "keras-team/keras#20585 looks fixed, so ganzoo's workaround can go."
         )
+
+
+class TestHarnessMultiWorkerCheck(GANTestCase):
+    """`GANTestCase.check_multi_worker`, the same check for any model, on the registry's
+    tiny DCGAN (and, marked slow, CycleGAN without its per-replica pool)."""
+
+    @pytest.mark.parametrize("name", ["dcgan", pytest.param("cyclegan", marks=pytest.mark.slow)])
+    def test_registered_variant(self, name):
+        variant = registry.get(name)
+        extra = {"pool_size": 0} if name == "cyclegan" else {}
+        model = variant.build_tiny(seed=3, **extra)
+        count = 4 * worker.GLOBAL_BATCH
+        images = worker.random_images(count, variant.tiny["image_shape"], 0)
+        element = (images, worker.random_images(count, variant.tiny["image_shape"], 2))
+        data = tf.data.Dataset.from_tensor_slices(element if name == "cyclegan" else images)
+        self.check_multi_worker(type(model), model, data.batch(worker.GLOBAL_BATCH))

@@ -358,3 +358,30 @@ class GANTestCase:
             )
         for a, b in zip(state(reference), state(resumed), strict=True):
             np.testing.assert_array_equal(a, b, err_msg="the resumed run ended elsewhere")
+
+    def check_multi_worker(self, cls, model, data, atol: float = 1e-5) -> None:
+        """Two worker processes under `MultiWorkerMirroredStrategy` (127.0.0.1, one
+        CPU each) train to the same weights, equal to one process's, after one epoch
+        of `data` compiled by `compile_for_strategy_check`.
+
+        Not part of `run_gan_test` (two processes start TensorFlow: tens of seconds);
+        call it from a test of its own. `cls` must be registered for `.keras` loading
+        and defined in an importable module or a file.
+        """
+        from ganzoo.testing.multi_worker import train_on_two_workers, training_state
+
+        first, second = train_on_two_workers(model, data)
+        reference = cls.from_config(model.get_config())
+        reference.set_weights(model.get_weights())
+        reference.seed_generator.state.assign(model.seed_generator.state)
+        compile_for_strategy_check(reference, *self.strategy_optimizers())
+        before = training_state(reference)
+        reference.fit(data, epochs=1, verbose=0)
+        expected = training_state(reference)
+        assert len(first) == len(second) == len(expected)
+        for a, b in zip(first, second, strict=True):
+            np.testing.assert_array_equal(a, b, err_msg="the two workers ended apart")
+        moved = any(not np.allclose(a, b) for a, b in zip(before, expected, strict=True))
+        assert moved, "training did not move the weights"
+        for a, b in zip(first, expected, strict=True):
+            np.testing.assert_allclose(a, b, atol=atol, rtol=0, err_msg="2 workers != 1 process")
