@@ -33,6 +33,7 @@ from keras import ops
 from ganzoo import regularizers as ganzoo_regularizers
 from ganzoo.core.fit import CheckedFit
 from ganzoo.core.multi_worker import MultiWorkerFit
+from ganzoo.core.replicas import draw_for_replica, num_replicas
 from ganzoo.core.seeds import SeedStates
 
 
@@ -52,14 +53,6 @@ class Player:
     models: tuple[str, ...]
     optimizer: str
     loss: str
-
-
-def num_replicas() -> int:
-    """Replicas in sync: 1 without a strategy."""
-    context = tf.distribute.get_replica_context()
-    if context is None:  # cross-replica context
-        return tf.distribute.get_strategy().num_replicas_in_sync
-    return context.num_replicas_in_sync
 
 
 def _optimizer(value: Any, default: Callable[[], keras.optimizers.Optimizer]):
@@ -258,26 +251,10 @@ class AdversarialModel(CheckedFit, SeedStates, MultiWorkerFit, keras.Model):
     # ------------------------------------------------------------------ random draws
 
     def draw(self, sampler: Callable, shape: Sequence, **kwargs):
-        """Draws a random tensor for this replica from the model's seed generator.
-
-        The draw is made for the global batch and this replica takes its slice, so N
-        replicas see exactly the numbers one device would.
-
-        Args:
-            sampler: a `keras.random` function such as `keras.random.normal`.
-            shape: the local shape; its first entry is the per-replica batch size.
-            **kwargs: passed to `sampler` (`minval`, `maxval`, ...).
-
-        Returns:
-            A tensor of `shape`.
-        """
-        replicas = num_replicas()
-        if replicas == 1:
-            return sampler(tuple(shape), seed=self.seed_generator, **kwargs)
-        local = shape[0]
-        values = sampler((local * replicas, *shape[1:]), seed=self.seed_generator, **kwargs)
-        replica_id = tf.distribute.get_replica_context().replica_id_in_sync_group
-        return values[replica_id * local : (replica_id + 1) * local]
+        """Draws this replica's share of a global-batch draw from the model's seed
+        generator (`ganzoo.core.replicas.draw_for_replica`): N replicas see exactly the
+        numbers one device would. `shape[0]` is the per-replica batch size."""
+        return draw_for_replica(sampler, shape, self.seed_generator, **kwargs)
 
     # ------------------------------------------------------------------ the update
 
