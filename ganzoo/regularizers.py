@@ -24,7 +24,8 @@ import keras
 from ganzoo import losses
 
 
-def _non_negative(value, name: str) -> float:
+def non_negative(value, name: str) -> float:
+    """`value` as a float; `ValueError` naming `name` unless it is a number >= 0."""
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -86,7 +87,7 @@ class R1(Regularizer):
     name = "r1"
 
     def __init__(self, gamma: float = 10.0):
-        self.gamma = _non_negative(gamma, "R1's gamma")
+        self.gamma = non_negative(gamma, "R1's gamma")
         self.weight = 0.5 * self.gamma
 
     def penalty(self, critic, real, fake, draw):
@@ -127,7 +128,7 @@ class GradientPenalty(Regularizer):
     name = "gp"
 
     def __init__(self, weight: float = 10.0, target: float = 1.0):
-        self.weight = _non_negative(weight, "GradientPenalty's weight")
+        self.weight = non_negative(weight, "GradientPenalty's weight")
         self.target = float(target)
 
     def sample_epsilon(self, draw: Callable, batch_size):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ import tensorflow as tf
 
 from ganzoo import registry
 from ganzoo.testing import GANTestCase
+from ganzoo.testing.multi_worker import free_ports
 
 WORKER = Path(__file__).with_name("multi_worker_worker.py")
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,17 +40,6 @@ FAST = ("dcgan",)
 ATOL = 1e-5
 
 
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
 class Cluster:
     """Two running workers and where they write; `results` waits for them."""
 
@@ -58,7 +47,7 @@ class Cluster:
         self.out = out
         self.names = names
         self.logs = [out / f"worker_{task}.log" for task in range(2)]
-        ports = ",".join(str(p) for p in _free_ports(2))
+        ports = ",".join(str(p) for p in free_ports(2))
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(WORKER.parent)])}
         env.pop("TF_CONFIG", None)
         self.processes = []

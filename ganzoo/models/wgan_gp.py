@@ -7,7 +7,7 @@ import keras
 from ganzoo import losses as ganzoo_losses
 from ganzoo.base import GAN
 from ganzoo.nets import dcgan, wgan
-from ganzoo.regularizers import GradientPenalty
+from ganzoo.regularizers import GradientPenalty, non_negative
 
 
 def _all_layers(model) -> list:
@@ -94,13 +94,7 @@ class WGANGP(GAN):
                 f"{batch_norms}."
             )
         if regularizers is None:  # a saved config lists the penalty among its regularizers
-            try:
-                weight = float(gp_weight)
-            except (TypeError, ValueError):
-                weight = float("nan")
-            if not weight >= 0:
-                raise ValueError(f"gp_weight must be a number >= 0; got {gp_weight!r}.")
-            regularizers = [GradientPenalty(weight)]
+            regularizers = [GradientPenalty(non_negative(gp_weight, "gp_weight"))]
         super().__init__(
             generator,
             discriminator,
