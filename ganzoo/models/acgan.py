@@ -1,0 +1,159 @@
+"""AC-GAN: the auxiliary classifier GAN (Odena, Olah & Shlens, 2017)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import ops
+
+from ganzoo import losses as ganzoo_losses
+from ganzoo.base import GAN
+from ganzoo.models.cgan import CGAN
+from ganzoo.nets import acgan, conditional
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class ACGAN(CGAN):
+    """Auxiliary classifier GAN (Odena, Olah & Shlens, 2017, "Conditional Image
+    Synthesis With Auxiliary Classifier GANs", ICML, arXiv:1610.09585).
+
+    The generator sees a class `c` and noise `z`, `X_fake = G(c, z)`; the discriminator
+    sees only the image and has two heads, a source logit and `K` class logits,
+    `P(S | X), P(C | X) = D(X)`. With `L_S` the log-likelihood of the correct source and
+    `L_C` that of the correct class (§3), D minimises `-(L_S + L_C)` on real and fake
+    images and G minimises its adversarial loss plus `-L_C` on its fakes. The paper
+    writes G's objective as maximising `L_C - L_S`; ganzoo uses the non-saturating form
+    `-log D(G(c, z))` for G's source term, as GAN implementations (the Keras AC-GAN
+    example among them) do. Fakes take the labels of the real batch they are trained
+    with, i.e. classes drawn from the data's label distribution.
+
+    The paper's networks are deconvolution stacks with dropout in D (Appendix A);
+    ganzoo uses the DCGAN trunk (`ganzoo.nets.acgan`) and the paper's optimiser,
+    Adam(2e-4, β₁ = 0.5, β₂ = 0.999) on both sides. Labels, `generate(n, labels=...)`,
+    `num_classes` and the input checks are CGAN's.
+
+    Logged: `d_loss` (`L_S + L_C` terms of D), `g_loss`, `d_class_loss` (D's class
+    cross-entropy, real plus fake), `g_class_loss` (the class cross-entropy of G's
+    fakes) and `real_accuracy` (the class head's accuracy on the real batch).
+
+    Args:
+        generator: a `keras.Model` mapping `[latents, labels]` to images in [-1, 1].
+        discriminator: a `keras.Model` mapping images to `[source_logits (batch, 1),
+            class_logits (batch, num_classes)]`.
+        latent_dim: size of `z` (100; the paper's 110 includes the 10-class one-hot).
+        num_classes: number of classes.
+        **kwargs: see `ganzoo.GAN` (`regularizers`, `seed`, ...).
+
+    Example:
+    >>> gan = ganzoo.ACGAN.for_images((28, 28, 1), num_classes=10)
+    >>> gan.compile()
+    >>> gan.fit(ganzoo.data.load("mnist", batch_size=100, with_labels=True), epochs=20)
+    >>> sevens = gan.generate(16, labels=7)
+    """
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        latent_dim: int,
+        num_classes: int,
+        **kwargs,
+    ):
+        # CGAN's constructor refuses a discriminator without a label input; AC-GAN's
+        # sees images only, so the checks are its own.
+        GAN.__init__(self, generator, discriminator, latent_dim, **kwargs)
+        self.num_classes = conditional.check_num_classes(num_classes)
+        inputs = len(getattr(generator, "inputs", None) or ())
+        outputs = [tuple(s) for s in getattr(discriminator, "output_shape", [])]
+        if inputs and inputs != 2:
+            raise ValueError(
+                f"ACGAN's generator must take two inputs, [latents, labels]; got a model "
+                f"with {inputs}."
+            )
+        if outputs and outputs != [(None, 1), (None, self.num_classes)]:
+            raise ValueError(
+                f"ACGAN's discriminator must output [(batch, 1) source logits, (batch, "
+                f"{self.num_classes}) class logits]; got outputs of shapes {outputs} "
+                "(build it with ganzoo.nets.acgan.build_acgan_discriminator)."
+            )
+
+    @classmethod
+    def for_images(
+        cls,
+        image_shape: tuple[int, int, int],
+        num_classes: int,
+        latent_dim: int = 100,
+        base_filters: int | None = None,
+        **kwargs,
+    ) -> ACGAN:
+        """Builds an ACGAN whose DCGAN-style networks fit `image_shape`.
+
+        Args:
+            image_shape: `(H, W, C)`, e.g. (28, 28, 1), (32, 32, 3).
+            num_classes: number of classes; labels lie in `[0, num_classes)`.
+            latent_dim: size of `z` (100); the label embedding adds `num_classes`.
+            base_filters: width multiplier of both networks; 128 for images of 64
+                pixels or more and 32 below, as in `ganzoo.DCGAN`.
+            **kwargs: passed to the constructor (`seed`, `regularizers`, ...).
+
+        Returns:
+            An uncompiled `ACGAN`.
+        """
+        if base_filters is None:
+            base_filters = 128 if int(image_shape[0]) >= 64 else 32
+        num_classes = conditional.check_num_classes(num_classes)
+        return cls(
+            conditional.build_conditional_generator(
+                image_shape, num_classes, latent_dim, base_filters, embedding_dim=num_classes
+            ),
+            acgan.build_acgan_discriminator(image_shape, num_classes, base_filters),
+            latent_dim,
+            num_classes,
+            **kwargs,
+        )
+
+    def default_d_optimizer(self) -> keras.optimizers.Optimizer:
+        return keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.999)
+
+    def default_g_optimizer(self) -> keras.optimizers.Optimizer:
+        return keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.999)
+
+    def extra_log_names(self) -> list[str]:
+        return ["d_class_loss", "g_class_loss", "real_accuracy"]
+
+    def heads(self, images, training: bool = True) -> tuple[Any, Any]:
+        """`(source_logits, class_logits)` of the discriminator on `images`."""
+        source, classes = self.discriminator(images, training=training)
+        return source, classes
+
+    def discriminate(self, images, condition, training: bool = True):
+        """The source logits (what the regularizers penalise); the label is not an input."""
+        return self.heads(images, training)[0]
+
+    def discriminator_loss(self, real, fake, latents, condition) -> dict[str, Any]:
+        """`-(L_S + L_C)` per example: the source loss on real and fake images plus the
+        class cross-entropy of both (fakes against the labels they were made with)."""
+        real_source, real_classes = self.heads(real)
+        fake_source, fake_classes = self.heads(fake)
+        source = self.loss_pair.discriminator(real_source, fake_source)
+        class_loss = ganzoo_losses.auxiliary_classifier_loss(
+            condition, real_classes
+        ) + ganzoo_losses.auxiliary_classifier_loss(condition, fake_classes)
+        hits = ops.equal(
+            ops.cast(ops.argmax(real_classes, axis=-1), "int32"), ops.cast(condition, "int32")
+        )
+        return {
+            "d_loss": source + class_loss,
+            "d_class_loss": class_loss,
+            "real_accuracy": ops.cast(hits, "float32"),
+        }
+
+    def generator_loss(self, fake, latents, condition, real=None) -> dict[str, Any]:
+        """G's adversarial loss plus the class cross-entropy of its fakes, per example."""
+        source, classes = self.heads(fake)
+        class_loss = ganzoo_losses.auxiliary_classifier_loss(condition, classes)
+        return {
+            "g_loss": self.loss_pair.generator(source) + class_loss,
+            "g_class_loss": class_loss,
+        }
