@@ -11,6 +11,7 @@ from ganzoo import losses as ganzoo_losses
 from ganzoo.base import GAN
 from ganzoo.models.cgan import CGAN
 from ganzoo.nets import acgan, conditional
+from ganzoo.regularizers import non_negative
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -34,7 +35,7 @@ class ACGAN(CGAN):
     `num_classes` and the input checks are CGAN's.
 
     Logged: `d_loss` (`L_S + L_C` terms of D), `g_loss`, `d_class_loss` (D's class
-    cross-entropy, real plus fake), `g_class_loss` (the class cross-entropy of G's
+    cross-entropy, real plus weighted fake), `g_class_loss` (the class cross-entropy of G's
     fakes) and `real_accuracy` (the class head's accuracy on the real batch).
 
     Args:
@@ -43,6 +44,10 @@ class ACGAN(CGAN):
             class_logits (batch, num_classes)]`.
         latent_dim: size of `z` (100; the paper's 110 includes the 10-class one-hot).
         num_classes: number of classes.
+        fake_class_weight: weight of the class term on generated images in D's loss:
+            1 is the paper (D maximises `L_C` on real and fake images); 0 trains D's
+            classifier on real images only, as the Keras AC-GAN example does, so G and
+            D cannot agree on a wrong class for the fakes (docs/acgan.md measures both).
         **kwargs: see `ganzoo.GAN` (`regularizers`, `seed`, ...).
 
     Example:
@@ -58,14 +63,17 @@ class ACGAN(CGAN):
         discriminator: keras.Model,
         latent_dim: int,
         num_classes: int,
+        *,
+        fake_class_weight: float = 1.0,
         **kwargs,
     ):
         # CGAN's constructor refuses a discriminator without a label input; AC-GAN's
         # sees images only, so the checks are its own.
         GAN.__init__(self, generator, discriminator, latent_dim, **kwargs)
         self.num_classes = conditional.check_num_classes(num_classes)
+        self.fake_class_weight = non_negative(fake_class_weight, "fake_class_weight")
         inputs = len(getattr(generator, "inputs", None) or ())
-        outputs = [tuple(s) for s in getattr(discriminator, "output_shape", [])]
+        outputs = [tuple(o.shape) for o in getattr(discriminator, "outputs", None) or ()]
         if inputs and inputs != 2:
             raise ValueError(
                 f"ACGAN's generator must take two inputs, [latents, labels]; got a model "
@@ -133,13 +141,15 @@ class ACGAN(CGAN):
 
     def discriminator_loss(self, real, fake, latents, condition) -> dict[str, Any]:
         """`-(L_S + L_C)` per example: the source loss on real and fake images plus the
-        class cross-entropy of both (fakes against the labels they were made with)."""
+        class cross-entropy of both (fakes against the labels they were made with,
+        weighted by `fake_class_weight`)."""
         real_source, real_classes = self.heads(real)
         fake_source, fake_classes = self.heads(fake)
         source = self.loss_pair.discriminator(real_source, fake_source)
-        class_loss = ganzoo_losses.auxiliary_classifier_loss(
-            condition, real_classes
-        ) + ganzoo_losses.auxiliary_classifier_loss(condition, fake_classes)
+        class_loss = ganzoo_losses.auxiliary_classifier_loss(condition, real_classes)
+        if self.fake_class_weight:
+            fake_class = ganzoo_losses.auxiliary_classifier_loss(condition, fake_classes)
+            class_loss = class_loss + self.fake_class_weight * fake_class
         hits = ops.equal(
             ops.cast(ops.argmax(real_classes, axis=-1), "int32"), ops.cast(condition, "int32")
         )
@@ -157,3 +167,6 @@ class ACGAN(CGAN):
             "g_loss": self.loss_pair.generator(source) + class_loss,
             "g_class_loss": class_loss,
         }
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "fake_class_weight": self.fake_class_weight}
