@@ -27,7 +27,7 @@ def _tiny(**overrides):
 
 
 def _batch_norms(model):
-    return [l for l in _all_layers(model) if isinstance(l, keras.layers.BatchNormalization)]
+    return [x for x in _all_layers(model) if isinstance(x, keras.layers.BatchNormalization)]
 
 
 class TestR3GAN(GANTestCase):
@@ -134,7 +134,7 @@ class TestR3GAN(GANTestCase):
         plain = dcgan.build_generator((32, 32, 1), 8, 4, normalization=None)
         normed = dcgan.build_generator((32, 32, 1), 8, 4)
         assert not _batch_norms(plain) and len(_batch_norms(normed)) == 3
-        biased = [l for l in plain.layers if getattr(l, "use_bias", False)]
+        biased = [x for x in plain.layers if getattr(x, "use_bias", False)]
         assert len(biased) == 4  # projection, two hidden and the output convolution
         with pytest.raises(ValueError, match="normalization"):
             dcgan.build_generator((32, 32, 1), 8, 4, normalization="layer")
