@@ -308,6 +308,6 @@ register(
         "docs/r3gan.md",
         {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
         (base_filters, Option("gamma", float, "R1 and R2 weight gamma (0.05)")),
-        learning=Learning(300, 32, {"base_filters": 16, "latent_dim": 32}),
+        learning=Learning(900, 16, {"base_filters": 16, "latent_dim": 32}),
     )
 )

@@ -19,24 +19,20 @@ class ACGAN(CGAN):
     """Auxiliary classifier GAN (Odena, Olah & Shlens, 2017, "Conditional Image
     Synthesis With Auxiliary Classifier GANs", ICML, arXiv:1610.09585).
 
-    The generator sees a class `c` and noise `z`, `X_fake = G(c, z)`; the discriminator
-    sees only the image and has two heads, a source logit and `K` class logits,
-    `P(S | X), P(C | X) = D(X)`. With `L_S` the log-likelihood of the correct source and
-    `L_C` that of the correct class (§3), D minimises `-(L_S + L_C)` on real and fake
-    images and G minimises its adversarial loss plus `-L_C` on its fakes. The paper
-    writes G's objective as maximising `L_C - L_S`; ganzoo uses the non-saturating form
-    `-log D(G(c, z))` for G's source term, as GAN implementations (the Keras AC-GAN
-    example among them) do. Fakes take the labels of the real batch they are trained
-    with, i.e. classes drawn from the data's label distribution.
+    `X_fake = G(c, z)`; D sees only the image and has two heads, `P(S | X), P(C | X) =
+    D(X)`. With `L_S`, `L_C` the log-likelihoods of the correct source and class (§3),
+    D minimises `-(L_S + L_C)` on real and fake images and G minimises its adversarial
+    loss plus `-L_C` on its fakes: the non-saturating `-log D(G(c, z))` rather than the
+    paper's `-L_S`, as GAN implementations (the Keras AC-GAN example) do. Fakes take
+    the labels of their step's real batch. Networks: the DCGAN trunk with two heads
+    (`ganzoo.nets.acgan`; the paper's have dropout, Appendix A) and CGAN's generator;
+    Adam(2e-4, β₁ = 0.5, β₂ = 0.999) on both sides (the paper; the base class'
+    default). Labels,
+    `generate(n, labels=...)` and the input checks are CGAN's.
 
-    The paper's networks are deconvolution stacks with dropout in D (Appendix A);
-    ganzoo uses the DCGAN trunk (`ganzoo.nets.acgan`) and the paper's optimiser,
-    Adam(2e-4, β₁ = 0.5, β₂ = 0.999) on both sides. Labels, `generate(n, labels=...)`,
-    `num_classes` and the input checks are CGAN's.
-
-    Logged: `d_loss` (`L_S + L_C` terms of D), `g_loss`, `d_class_loss` (D's class
-    cross-entropy, real plus weighted fake), `g_class_loss` (the class cross-entropy of G's
-    fakes) and `real_accuracy` (the class head's accuracy on the real batch).
+    Logged: `d_loss`, `g_loss`, `d_class_loss` (D's class cross-entropy, real plus
+    weighted fake), `g_class_loss` (that of G's fakes), `real_accuracy` (the class
+    head's on the real batch).
 
     Args:
         generator: a `keras.Model` mapping `[latents, labels]` to images in [-1, 1].
@@ -44,10 +40,9 @@ class ACGAN(CGAN):
             class_logits (batch, num_classes)]`.
         latent_dim: size of `z` (100; the paper's 110 includes the 10-class one-hot).
         num_classes: number of classes.
-        fake_class_weight: weight of the class term on generated images in D's loss:
-            1 is the paper (D maximises `L_C` on real and fake images); 0 trains D's
-            classifier on real images only, as the Keras AC-GAN example does, so G and
-            D cannot agree on a wrong class for the fakes (docs/acgan.md measures both).
+        fake_class_weight: weight of D's class term on generated images: 1 is the
+            paper; 0 trains D's classifier on real images only (the Keras example),
+            so G and D cannot agree on a wrong class for the fakes (docs/acgan.md).
         **kwargs: see `ganzoo.GAN` (`regularizers`, `seed`, ...).
 
     Example:
@@ -121,19 +116,12 @@ class ACGAN(CGAN):
             **kwargs,
         )
 
-    def default_d_optimizer(self) -> keras.optimizers.Optimizer:
-        return keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.999)
-
-    def default_g_optimizer(self) -> keras.optimizers.Optimizer:
-        return keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.999)
-
     def extra_log_names(self) -> list[str]:
         return ["d_class_loss", "g_class_loss", "real_accuracy"]
 
     def heads(self, images, training: bool = True) -> tuple[Any, Any]:
         """`(source_logits, class_logits)` of the discriminator on `images`."""
-        source, classes = self.discriminator(images, training=training)
-        return source, classes
+        return tuple(self.discriminator(images, training=training))
 
     def discriminate(self, images, condition, training: bool = True):
         """The source logits (what the regularizers penalise); the label is not an input."""
