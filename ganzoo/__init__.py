@@ -39,18 +39,22 @@ from ganzoo import (
     saving,
 )
 from ganzoo.base import GAN
+from ganzoo.models.acgan import ACGAN
 from ganzoo.models.cgan import CGAN
 from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
+from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan_gp import WGANGP
 from ganzoo.saving import load_model
 
 __all__ = [
+    "ACGAN",
     "CGAN",
     "DCGAN",
     "GAN",
+    "R3GAN",
     "WGANGP",
     "CycleGAN",
     "InfoGAN",

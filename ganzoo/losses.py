@@ -182,6 +182,55 @@ def wasserstein_generator_loss(fake_logits):
     return -per_example(_scores(fake_logits))
 
 
+def relativistic_pairing_discriminator_loss(real_logits, fake_logits):
+    """The relativistic pairing loss of the discriminator (RpGAN; Jolicoeur-Martineau,
+    2019; with R1 and R2 in R3GAN, Huang et al., 2024, eq. 2): `softplus(-(D(x) - D(G(z))))`.
+
+    Each real example is paired with the fake example at the same position. Not in
+    `ADVERSARIAL_LOSSES`: its generator side needs the real logits too.
+
+    Args:
+        real_logits: discriminator logits on real data, shape `(batch, ...)`.
+        fake_logits: discriminator logits on generated data, the same shape.
+
+    Returns:
+        Per-example losses, shape `(batch,)`.
+
+    Example:
+    >>> relativistic_pairing_discriminator_loss(ops.ones((2, 1)), ops.zeros((2, 1)))
+    """
+    return per_example(ops.softplus(_scores(fake_logits) - _scores(real_logits)))
+
+
+def relativistic_pairing_generator_loss(fake_logits, real_logits):
+    """The relativistic pairing loss of the generator: `softplus(-(D(G(z)) - D(x)))`.
+
+    Args:
+        fake_logits: discriminator logits on generated data, shape `(batch, ...)`.
+        real_logits: discriminator logits on the real batch, the same shape (the
+            generator's gradient does not flow through them).
+
+    Returns:
+        Per-example losses, shape `(batch,)`.
+    """
+    return per_example(ops.softplus(_scores(real_logits) - _scores(fake_logits)))
+
+
+def auxiliary_classifier_loss(labels, class_logits):
+    """The class term of AC-GAN (Odena et al., 2017): `-log P(C = c | X)`, per example.
+
+    Args:
+        labels: integer classes, shape `(batch,)`.
+        class_logits: the discriminator's class logits, shape `(batch, num_classes)`.
+
+    Returns:
+        Per-example cross-entropies, shape `(batch,)`, in float32.
+    """
+    return ops.sparse_categorical_crossentropy(
+        ops.cast(labels, "int32"), _scores(class_logits), from_logits=True
+    )
+
+
 class AdversarialLoss(NamedTuple):
     """A discriminator loss and the generator loss that goes with it."""
 

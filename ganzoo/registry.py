@@ -24,10 +24,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ganzoo.models.acgan import ACGAN
 from ganzoo.models.cgan import CGAN
 from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
+from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan_gp import WGANGP
 
@@ -283,5 +285,29 @@ register(
             Option("pool_size", int, "image pool size (50)"),
         ),
         latent_argument=None,
+    )
+)
+register(
+    Variant(
+        "acgan",
+        ACGAN,
+        "labelled",
+        "Odena et al. 2017",
+        "docs/acgan.md",
+        {"image_shape": (16, 16, 1), "num_classes": 3, "latent_dim": 8, "base_filters": 4},
+        (base_filters,),
+        learning=Learning(300, 32, {"base_filters": 16, "latent_dim": 32}),
+    )
+)
+register(
+    Variant(
+        "r3gan",
+        R3GAN,
+        "images",
+        "Huang et al. 2024",
+        "docs/r3gan.md",
+        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+        (base_filters, Option("gamma", float, "R1 and R2 weight gamma (0.05)")),
+        learning=Learning(900, 16, {"base_filters": 16, "latent_dim": 32}),
     )
 )

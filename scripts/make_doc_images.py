@@ -101,6 +101,8 @@ BUDGETS: dict[str, Budget] = {
     "cyclegan": Budget(
         250, 4, {"filters": 16, "residual_blocks": 2, "discriminator_filters": 16}, log_every=25
     ),
+    "acgan": Budget(400, log_every=25),
+    "r3gan": Budget(2400, 16, {"base_filters": 16}, log_every=100),
 }
 DEFAULT_BUDGET = Budget(500)
 QUICK_BUDGET = Budget(4, 8, log_every=2)

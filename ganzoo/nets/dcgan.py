@@ -70,7 +70,10 @@ def upsamplings(image_shape) -> tuple[int, int, int]:
 
 
 def build_generator(
-    image_shape: tuple[int, int, int], latent_dim: int = 100, base_filters: int = 128
+    image_shape: tuple[int, int, int],
+    latent_dim: int = 100,
+    base_filters: int = 128,
+    normalization: str | None = "batch",
 ) -> keras.Model:
     """Builds the DCGAN generator for `image_shape`.
 
@@ -80,6 +83,8 @@ def build_generator(
         latent_dim: size of `z` (100 in the paper).
         base_filters: filters of the last hidden layer; the projection has
             `base_filters · 2^(k-1)`.
+        normalization: `"batch"` (the paper) or `None` (no normalisation; the layers
+            then have biases), for models whose losses are per example (R3GAN).
 
     Returns:
         A functional `keras.Model` from `(batch, latent_dim)` to images in [-1, 1].
@@ -88,10 +93,16 @@ def build_generator(
     >>> g = build_generator((64, 64, 3), latent_dim=100, base_filters=128)
     """
     z = keras.Input((latent_dim,), name="latent")
-    return keras.Model(z, generator_layers(z, image_shape, base_filters), name="generator")
+    x = generator_layers(z, image_shape, base_filters, normalization)
+    return keras.Model(z, x, name="generator")
 
 
-def generator_layers(inputs, image_shape: tuple[int, int, int], base_filters: int):
+def generator_layers(
+    inputs,
+    image_shape: tuple[int, int, int],
+    base_filters: int,
+    normalization: str | None = "batch",
+):
     """The DCGAN generator applied to a `(batch, features)` tensor; returns images.
 
     Shared by the conditional generators, which join a label embedding to `z` first.
@@ -100,24 +111,33 @@ def generator_layers(inputs, image_shape: tuple[int, int, int], base_filters: in
         inputs: symbolic tensor of shape `(batch, features)`.
         image_shape: `(H, W, C)` of the generated images.
         base_filters: filters of the last hidden layer.
+        normalization: `"batch"` or `None` (see `build_generator`).
 
     Returns:
         Symbolic images in [-1, 1] of shape `(batch, H, W, C)`.
     """
+    if normalization not in ("batch", None):
+        raise ValueError(f"Expected normalization 'batch' or None; got {normalization!r}.")
     k, height, width = upsamplings(image_shape)
     channels = int(image_shape[-1])
     filters = base_filters * 2 ** (k - 1)
-    x = layers.Dense(height * width * filters, use_bias=False, kernel_initializer=weight_init())(
+    bias = normalization is None
+
+    def normalized(x):
+        if not bias:
+            x = batch_norm()(x)
+        return layers.ReLU()(x)
+
+    x = layers.Dense(height * width * filters, use_bias=bias, kernel_initializer=weight_init())(
         inputs
     )
-    x = layers.Reshape((height, width, filters))(x)
-    x = layers.ReLU()(batch_norm()(x))
+    x = normalized(layers.Reshape((height, width, filters))(x))
     for _ in range(k - 1):
         filters //= 2
         x = layers.Conv2DTranspose(
-            filters, 5, strides=2, padding="same", use_bias=False, kernel_initializer=weight_init()
+            filters, 5, strides=2, padding="same", use_bias=bias, kernel_initializer=weight_init()
         )(x)
-        x = layers.ReLU()(batch_norm()(x))
+        x = normalized(x)
     x = layers.Conv2DTranspose(
         channels, 5, strides=2, padding="same", kernel_initializer=weight_init()
     )(x)
