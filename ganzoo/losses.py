@@ -11,7 +11,7 @@ finite for logits of any size: `-log(sigmoid(x)) = softplus(-x)` and
 
 Beside the adversarial losses live the other per-example terms the variants add: the
 cycle-consistency and identity L1 terms of CycleGAN and the mutual-information term of
-InfoGAN, and the gradient penalties (`ganzoo.regularizers` applies those).
+InfoGAN. The gradient penalties (R1, WGAN-GP's) live in `ganzoo.regularizers`.
 
 Naming follows TF-GAN (`tensorflow_gan/python/losses/losses_impl.py`): a
 `*_discriminator_loss(real_logits, fake_logits)` and a `*_generator_loss(fake_logits)`
@@ -24,10 +24,19 @@ import math
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-import keras
 from keras import ops
 
+from ganzoo._moved import moved_names
+
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+
+__getattr__ = moved_names(
+    __name__,
+    {
+        "gradient_penalty": "ganzoo.regularizers:gradient_penalty",
+        "r1_penalty": "ganzoo.regularizers:r1_penalty",
+    },
+)
 
 
 def per_example(values):
@@ -374,84 +383,3 @@ def mutual_information_terms(
             nll = log_std + 0.5 * ops.square(z) + _HALF_LOG_2PI
         continuous = ops.sum(nll, axis=1)
     return {"categorical": categorical, "continuous": continuous}
-
-
-# ---------------------------------------------------------------------- penalties
-
-
-def _input_gradients(discriminator: Callable, inputs, condition=None):
-    """Per-example gradients of the discriminator's scores w.r.t. `inputs`, flattened.
-
-    Each example's score is the mean of its outputs (as in the losses above), so a
-    PatchGAN critic is penalised as the function the losses train. The gradient of the
-    summed scores is each example's own gradient only when examples do not interact,
-    which is why a critic with a gradient penalty must not use batch normalisation.
-    The tape is created inside the caller's tape, so the caller can differentiate the
-    penalty with respect to the discriminator's weights (a second-order gradient).
-    """
-    import tensorflow as tf
-
-    inputs = ops.cast(inputs, "float32")
-    with tf.GradientTape() as tape:
-        tape.watch(inputs)
-        args = inputs if condition is None else [inputs, condition]
-        if isinstance(discriminator, keras.layers.Layer):
-            scores = discriminator(args, training=True)
-        else:
-            scores = discriminator(args)
-        total = ops.sum(per_example(_scores(scores)))
-    gradients = tape.gradient(total, inputs)
-    return ops.reshape(ops.cast(gradients, "float32"), (ops.shape(gradients)[0], -1))
-
-
-def gradient_penalty(discriminator: Callable, real, fake, epsilon, condition=None, target=1.0):
-    """The WGAN-GP gradient penalty (Gulrajani et al., 2017, Algorithm 1).
-
-    `(‖∇D(x̂)‖₂ - 1)²` on interpolates `x̂ = ε·x + (1 - ε)·x̃` between real images `x`
-    and generated images `x̃`, with one `ε ~ U[0, 1]` per example.
-
-    Args:
-        discriminator: the critic: a `keras.Model` (called with `training=True`) or any
-            callable from images to scores, e.g. `lambda x: gan.discriminate(x, labels)`;
-            with a `condition` it is called as `discriminator([x̂, condition])`.
-        real: real images, shape `(batch, H, W, C)`.
-        fake: generated images, same shape.
-        epsilon: per-example mixing weights drawn from U[0, 1], shape `(batch,)`.
-        condition: optional second input of a conditional critic.
-        target: the gradient norm the penalty pulls towards (1 in the paper).
-
-    Returns:
-        Per-example penalties, shape `(batch,)` (the paper weights them by λ=10).
-
-    Example:
-    >>> eps = keras.random.uniform((batch,), seed=seed_generator)
-    >>> gp = ganzoo.losses.gradient_penalty(critic, real, fake, eps)
-    """
-    real = ops.cast(real, "float32")
-    fake = ops.cast(fake, "float32")
-    eps = ops.reshape(ops.cast(epsilon, "float32"), (-1,) + (1,) * (len(real.shape) - 1))
-    interpolates = eps * real + (1.0 - eps) * fake
-    gradients = _input_gradients(discriminator, interpolates, condition)
-    # The small constant keeps the gradient of the norm finite at exactly zero.
-    norm = ops.sqrt(ops.sum(ops.square(gradients), axis=1) + 1e-12)
-    return ops.square(norm - target)
-
-
-def r1_penalty(discriminator: Callable, real, condition=None):
-    """The R1 regulariser (Mescheder et al., 2018): `‖∇D(x)‖²` on real data.
-
-    Args:
-        discriminator: the discriminator: a `keras.Model` (called with
-            `training=True`) or any callable from images to scores; with a `condition`
-            it is called as `discriminator([x, condition])`.
-        real: real images, shape `(batch, H, W, C)`.
-        condition: optional second input of a conditional discriminator.
-
-    Returns:
-        Per-example penalties, shape `(batch,)` (the paper weights them by γ/2).
-
-    Example:
-    >>> r1 = ganzoo.losses.r1_penalty(discriminator, real_images)
-    """
-    gradients = _input_gradients(discriminator, real, condition)
-    return ops.sum(ops.square(gradients), axis=1)

@@ -7,7 +7,9 @@ return, and logs the penalty (before its weight) under the regularizer's `name`.
 
 Every penalty is per example, shape `(batch,)`, so the core averages it over the
 global batch like any loss; a penalty's random draws (the gradient penalty's ε) go
-through the model's `draw`, so N replicas compute what one device computes.
+through the model's `draw`, so N replicas compute what one device computes. The
+penalties are also plain functions of a critic and tensors (`r1_penalty`,
+`gradient_penalty`), for use outside a model.
 
 Example:
 >>> gan = ganzoo.DCGAN.for_images((32, 32, 1), regularizers=[ganzoo.regularizers.R1(1.0)])
@@ -20,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import keras
+from keras import ops
 
 from ganzoo import losses
 
@@ -33,6 +36,84 @@ def non_negative(value, name: str) -> float:
     if not number >= 0:
         raise ValueError(f"{name} must be a number >= 0; got {value!r}.")
     return number
+
+
+def _input_gradients(discriminator: Callable, inputs, condition=None):
+    """Per-example gradients of the discriminator's scores w.r.t. `inputs`, flattened.
+
+    Each example's score is the mean of its outputs (as in `ganzoo.losses`), so a
+    PatchGAN critic is penalised as the function the losses train. The gradient of the
+    summed scores is each example's own gradient only when examples do not interact,
+    which is why a critic with a gradient penalty must not use batch normalisation.
+    The tape is created inside the caller's tape, so the caller can differentiate the
+    penalty with respect to the discriminator's weights (a second-order gradient).
+    """
+    import tensorflow as tf
+
+    inputs = ops.cast(inputs, "float32")
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        args = inputs if condition is None else [inputs, condition]
+        if isinstance(discriminator, keras.layers.Layer):
+            scores = discriminator(args, training=True)
+        else:
+            scores = discriminator(args)
+        total = ops.sum(losses.per_example(ops.cast(scores, "float32")))
+    gradients = tape.gradient(total, inputs)
+    return ops.reshape(ops.cast(gradients, "float32"), (ops.shape(gradients)[0], -1))
+
+
+def gradient_penalty(discriminator: Callable, real, fake, epsilon, condition=None, target=1.0):
+    """The WGAN-GP gradient penalty (Gulrajani et al., 2017, Algorithm 1).
+
+    `(‖∇D(x̂)‖₂ - 1)²` on interpolates `x̂ = ε·x + (1 - ε)·x̃` between real images `x`
+    and generated images `x̃`, with one `ε ~ U[0, 1]` per example.
+
+    Args:
+        discriminator: the critic: a `keras.Model` (called with `training=True`) or any
+            callable from images to scores, e.g. `lambda x: gan.discriminate(x, labels)`;
+            with a `condition` it is called as `discriminator([x̂, condition])`.
+        real: real images, shape `(batch, H, W, C)`.
+        fake: generated images, same shape.
+        epsilon: per-example mixing weights drawn from U[0, 1], shape `(batch,)`.
+        condition: optional second input of a conditional critic.
+        target: the gradient norm the penalty pulls towards (1 in the paper).
+
+    Returns:
+        Per-example penalties, shape `(batch,)` (the paper weights them by λ=10).
+
+    Example:
+    >>> eps = keras.random.uniform((batch,), seed=seed_generator)
+    >>> gp = ganzoo.regularizers.gradient_penalty(critic, real, fake, eps)
+    """
+    real = ops.cast(real, "float32")
+    fake = ops.cast(fake, "float32")
+    eps = ops.reshape(ops.cast(epsilon, "float32"), (-1,) + (1,) * (len(real.shape) - 1))
+    interpolates = eps * real + (1.0 - eps) * fake
+    gradients = _input_gradients(discriminator, interpolates, condition)
+    # The small constant keeps the gradient of the norm finite at exactly zero.
+    norm = ops.sqrt(ops.sum(ops.square(gradients), axis=1) + 1e-12)
+    return ops.square(norm - target)
+
+
+def r1_penalty(discriminator: Callable, real, condition=None):
+    """The R1 regulariser (Mescheder et al., 2018): `‖∇D(x)‖²` on real data.
+
+    Args:
+        discriminator: the discriminator: a `keras.Model` (called with
+            `training=True`) or any callable from images to scores; with a `condition`
+            it is called as `discriminator([x, condition])`.
+        real: real images, shape `(batch, H, W, C)`.
+        condition: optional second input of a conditional discriminator.
+
+    Returns:
+        Per-example penalties, shape `(batch,)` (the paper weights them by γ/2).
+
+    Example:
+    >>> r1 = ganzoo.regularizers.r1_penalty(discriminator, real_images)
+    """
+    gradients = _input_gradients(discriminator, real, condition)
+    return ops.sum(ops.square(gradients), axis=1)
 
 
 class Regularizer:
@@ -91,7 +172,7 @@ class R1(Regularizer):
         self.weight = 0.5 * self.gamma
 
     def penalty(self, critic, real, fake, draw):
-        return losses.r1_penalty(critic, real)
+        return r1_penalty(critic, real)
 
     def get_config(self) -> dict:
         return {"gamma": self.gamma}
@@ -109,7 +190,7 @@ class R2(R1):
     name = "r2"
 
     def penalty(self, critic, real, fake, draw):
-        return losses.r1_penalty(critic, fake)
+        return r1_penalty(critic, fake)
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -137,7 +218,7 @@ class GradientPenalty(Regularizer):
 
     def penalty(self, critic, real, fake, draw):
         epsilon = self.sample_epsilon(draw, keras.ops.shape(real)[0])
-        return losses.gradient_penalty(critic, real, fake, epsilon, target=self.target)
+        return gradient_penalty(critic, real, fake, epsilon, target=self.target)
 
     def get_config(self) -> dict:
         return {"weight": self.weight, "target": self.target}

@@ -8,6 +8,7 @@ image grids translate images that the caller gives.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import keras
@@ -16,6 +17,23 @@ from keras import ops
 
 from ganzoo.core import AdversarialModel
 from ganzoo.data import checks
+
+
+def check_shapes(model: str, expected: Mapping[str, tuple[tuple, tuple]], summary: str) -> None:
+    """Raises `ValueError` for the first network whose shape is not the one expected.
+
+    Args:
+        model: the model's name, for the message.
+        expected: what (e.g. `"generator_g output (domain B)"`) → `(its shape, the
+            shape expected)`.
+        summary: how the networks map the domains, for the message.
+    """
+    for what, (got, want) in expected.items():
+        if got != want:
+            raise ValueError(
+                f"{model} networks do not fit together: the {what} has shape {got}, "
+                f"expected {want} ({summary})."
+            )
 
 
 class ImageToImage(AdversarialModel):

@@ -1,9 +1,9 @@
 """One worker of the two-process `MultiWorkerMirroredStrategy` test.
 
 `tests/test_multi_worker.py` starts two of these on 127.0.0.1, each with its own
-`TF_CONFIG` and one CPU. The module also holds the variant table (tiny networks and
-data) that the test uses for its single-process reference run, so both sides train the
-same models on the same batches.
+`TF_CONFIG` and one CPU. The module also holds the variant table (the registry's tiny
+networks, and data) that the test uses for its single-process reference run, so both
+sides train the same models on the same batches.
 
     python tests/multi_worker_worker.py --task 0 --ports 40001,40002 --out DIR \
         --keras-check --variants dcgan,vanilla --steps 3
@@ -40,99 +40,46 @@ def random_labels(count: int, classes: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, classes, size=(count,)).astype("int32")
 
 
-# name -> (module, class, for_images kwargs, element kind, batch multiplier)
-# The batch multiplier is `d_steps`: WGAN-GP's dataset batch holds one chunk per critic
-# step. CycleGAN runs without its image pool, which is per replica by design (a pool of
-# past fakes on each GPU, as multi-GPU CycleGANs keep) and so differs from one device.
-VARIANTS = {
-    "dcgan": (
-        "ganzoo.models.dcgan",
-        "DCGAN",
-        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
-        "images",
-        1,
-    ),
-    "vanilla": (
-        "ganzoo.models.vanilla",
-        "VanillaGAN",
-        {"image_shape": (8, 8, 1), "latent_dim": 4, "hidden_units": 16},
-        "images",
-        1,
-    ),
-    "wgan_gp": (
-        "ganzoo.models.wgan_gp",
-        "WGANGP",
-        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
-        "images",
-        5,
-    ),
-    "cgan": (
-        "ganzoo.models.cgan",
-        "CGAN",
-        {"image_shape": (16, 16, 1), "num_classes": 3, "latent_dim": 8, "base_filters": 4},
-        "labelled",
-        1,
-    ),
-    "infogan": (
-        "ganzoo.models.infogan",
-        "InfoGAN",
-        {
-            "image_shape": (16, 16, 1),
-            "noise_dim": 4,
-            "categorical_codes": (3,),
-            "continuous_codes": 1,
-            "base_filters": 4,
-            "hidden_units": 16,
-            "q_units": 8,
-        },
-        "images",
-        1,
-    ),
-    "cyclegan": (
-        "ganzoo.models.cyclegan",
-        "CycleGAN",
-        {
-            "image_shape": (16, 16, 3),
-            "filters": 4,
-            "residual_blocks": 1,
-            "discriminator_filters": 4,
-            "discriminator_layers": 1,
-            "pool_size": 0,
-        },
-        "pairs",
-        1,
-    ),
-}
+# The variants both sides train, with the registry's tiny networks
+# (`ganzoo.registry.get(name).tiny`), imported late: the worker sets its environment
+# before TensorFlow loads. A dataset batch holds `d_steps` chunks (WGAN-GP's critic
+# steps). CycleGAN runs without its image pool, which is per replica by design (a pool
+# of past fakes on each GPU, as multi-GPU CycleGANs keep) and so differs from one device.
+VARIANTS = ("dcgan", "vanilla", "wgan_gp", "cgan", "infogan", "cyclegan")
+OVERRIDES = {"cyclegan": {"pool_size": 0}}
 
 
-def variant_class(name: str):
-    """The class of variant `name`, imported from its module."""
-    import importlib
+def registered(name: str):
+    """The registry entry of variant `name`."""
+    from ganzoo import registry
 
-    module, cls, *_ = VARIANTS[name]
-    return getattr(importlib.import_module(module), cls)
+    return registry.get(name)
+
+
+def tiny(name: str) -> dict:
+    """The `for_images` arguments both sides build variant `name` with."""
+    return {**registered(name).tiny, **OVERRIDES.get(name, {})}
 
 
 def build(name: str):
     """Variant `name` with tiny networks, seeded so every process builds the same one."""
     import keras
 
-    _, _, kwargs, _, _ = VARIANTS[name]
     keras.utils.set_random_seed(SEED)
-    return variant_class(name).for_images(**kwargs, seed=SEED)
+    return registered(name).cls.for_images(**tiny(name), seed=SEED)
 
 
 def dataset(name: str, steps: int):
     """`steps` global batches for variant `name` (`GLOBAL_BATCH` × d_steps elements)."""
     import tensorflow as tf
 
-    _, _, kwargs, kind, multiplier = VARIANTS[name]
-    batch = GLOBAL_BATCH * multiplier
+    variant, kwargs = registered(name), tiny(name)
+    batch = GLOBAL_BATCH * variant.d_steps
     count = batch * steps
     images = random_images(count, kwargs["image_shape"], 0)
-    if kind == "images":
+    if variant.data == "images":
         element = images
-    elif kind == "labelled":
+    elif variant.data == "labelled":
         element = (images, random_labels(count, kwargs["num_classes"], 1))
     else:
         element = (images, random_images(count, kwargs["image_shape"], 2))

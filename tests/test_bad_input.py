@@ -7,15 +7,11 @@ import pytest
 import tensorflow as tf
 
 import ganzoo
-from ganzoo.models.cgan import CGAN
-from ganzoo.models.cyclegan import CycleGAN
-from ganzoo.models.infogan import InfoGAN
-from ganzoo.models.vanilla import VanillaGAN
-from ganzoo.models.wgan_gp import WGANGP
+from ganzoo import registry
 
 SHAPE = (16, 16, 1)
 BATCH = 10  # a multiple of WGAN-GP's 5 critic steps
-CLASSES = 3
+CLASSES = registry.get("cgan").tiny["num_classes"]
 
 
 def _good(count=2 * BATCH, shape=SHAPE, seed=0):
@@ -30,34 +26,21 @@ def _batched(*arrays):
     return tf.data.Dataset.from_tensor_slices(arrays if len(arrays) > 1 else arrays[0]).batch(BATCH)
 
 
+def _tiny(name):
+    # The registry's tiny networks, all at SHAPE so that one set of bad images fits
+    # every variant (VanillaGAN's tiny config is 8×8).
+    return lambda: registry.get(name).build_tiny(image_shape=SHAPE)
+
+
 # name -> (builder, element maker: images -> dataset in the variant's format)
 VARIANTS = {
-    "DCGAN": (
-        lambda: ganzoo.DCGAN.for_images(SHAPE, latent_dim=8, base_filters=4),
-        _batched,
-    ),
-    "VanillaGAN": (lambda: VanillaGAN.for_images(SHAPE, latent_dim=4, hidden_units=8), _batched),
-    "WGANGP": (lambda: WGANGP.for_images(SHAPE, latent_dim=8, base_filters=4), _batched),
-    "InfoGAN": (
-        lambda: InfoGAN.for_images(
-            SHAPE,
-            noise_dim=4,
-            categorical_codes=(3,),
-            continuous_codes=1,
-            base_filters=4,
-            hidden_units=8,
-            q_units=8,
-        ),
-        _batched,
-    ),
-    "CGAN": (
-        lambda: CGAN.for_images(SHAPE, num_classes=CLASSES, latent_dim=8, base_filters=4),
-        lambda images: _batched(images, _labels(len(images))),
-    ),
+    "DCGAN": (_tiny("dcgan"), _batched),
+    "VanillaGAN": (_tiny("vanilla"), _batched),
+    "WGANGP": (_tiny("wgan_gp"), _batched),
+    "InfoGAN": (_tiny("infogan"), _batched),
+    "CGAN": (_tiny("cgan"), lambda images: _batched(images, _labels(len(images)))),
     "CycleGAN": (
-        lambda: CycleGAN.for_images(
-            SHAPE, filters=4, residual_blocks=1, discriminator_filters=4, discriminator_layers=1
-        ),
+        _tiny("cyclegan"),
         # Bad images in domain A, good ones in B.
         lambda images: tf.data.Dataset.zip(
             (_batched(images), _batched(_good(len(images), seed=1)))

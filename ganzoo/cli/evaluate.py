@@ -103,62 +103,77 @@ def fid(args: argparse.Namespace) -> dict:
 def _fid_source(spec: str, args: argparse.Namespace, extractor) -> tuple:
     """`(batches, description)` of one `ganzoo fid` argument: a .keras model, an image
     folder or a dataset NAME[:SPLIT]."""
-    import ganzoo
-    from ganzoo.callbacks.fid import model_batches
-
-    batch_size = args.batch_size or 256
     if spec.endswith(".keras"):
-        if not os.path.isfile(spec):
-            raise usage(f"no model file {spec!r}.")
-        model = load_gan(spec)
-        try:
-            first = next(model_batches(model, 2, seed=args.seed))
-        except ValueError as error:
-            raise CommandError(f"cannot sample {spec!r}: {error}") from None
-        del first
-        description = (
-            f"{spec} ({type(model).__name__}), {args.num_samples} generated images, seed "
-            f"{args.seed}"
-        )
-        return model_batches(model, args.num_samples, seed=args.seed), description
+        return _model_source(spec, args)
     # Load grayscale only for extractors that take nothing else (digits); colour
     # extractors tile grayscale images themselves.
     channels = 3 if 3 in extractor.channels else 1
     if os.path.isdir(spec):
-        files = image_files(spec)
-        if not files:
-            raise usage(
-                f"the folder {spec!r} holds no image file (.png, .jpg, .jpeg, .bmp or .gif)."
-            )
-        size = args.image_size
-        if size is None:
-            from PIL import Image
-
-            with Image.open(files[0]) as image:
-                size = (image.height, image.width)
-        try:
-            batches = ganzoo.data.image_folder(
-                spec,
-                size,
-                batch_size,
-                channels=channels,
-                shuffle=len(files) > args.num_samples,
-                seed=args.seed,
-                drop_remainder=False,
-                cache=False,
-            )
-        except ValueError as error:
-            raise CommandError(str(error)) from None
-        return batches, f"folder {spec} ({len(files)} files)"
+        return _folder_source(spec, args, channels)
     if os.path.exists(spec):
         raise usage(f"{spec!r} is neither an image folder nor a .keras model.")
+    return _dataset_source(spec, args, channels)
+
+
+def _model_source(spec: str, args: argparse.Namespace) -> tuple:
+    """`(batches, description)` of a saved model, sampled with fixed latents."""
+    from ganzoo.callbacks.fid import model_batches
+
+    if not os.path.isfile(spec):
+        raise usage(f"no model file {spec!r}.")
+    model = load_gan(spec)
+    try:
+        first = next(model_batches(model, 2, seed=args.seed))
+    except ValueError as error:
+        raise CommandError(f"cannot sample {spec!r}: {error}") from None
+    del first
+    description = (
+        f"{spec} ({type(model).__name__}), {args.num_samples} generated images, seed {args.seed}"
+    )
+    return model_batches(model, args.num_samples, seed=args.seed), description
+
+
+def _folder_source(spec: str, args: argparse.Namespace, channels: int) -> tuple:
+    """`(batches, description)` of an image folder, at its first image's size unless
+    `--image-size` says otherwise."""
+    import ganzoo
+
+    files = image_files(spec)
+    if not files:
+        raise usage(f"the folder {spec!r} holds no image file (.png, .jpg, .jpeg, .bmp or .gif).")
+    size = args.image_size
+    if size is None:
+        from PIL import Image
+
+        with Image.open(files[0]) as image:
+            size = (image.height, image.width)
+    try:
+        batches = ganzoo.data.image_folder(
+            spec,
+            size,
+            args.batch_size or 256,
+            channels=channels,
+            shuffle=len(files) > args.num_samples,
+            seed=args.seed,
+            drop_remainder=False,
+            cache=False,
+        )
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    return batches, f"folder {spec} ({len(files)} files)"
+
+
+def _dataset_source(spec: str, args: argparse.Namespace, channels: int) -> tuple:
+    """`(batches, description)` of a dataset `NAME[:SPLIT]` (split `train` by default)."""
+    import ganzoo
+
     name, _, split = spec.partition(":")
     split = split or "train"
     try:
         batches = ganzoo.data.load(
             name,
             split,
-            batch_size,
+            args.batch_size or 256,
             image_size=args.image_size,
             shuffle=True,
             seed=args.seed,

@@ -136,6 +136,14 @@ def build() -> argparse.ArgumentParser:
         prog="ganzoo", description="Train, sample and evaluate GANs from the ganzoo model zoo."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_train(commands)
+    _add_sample(commands)
+    _add_fid(commands)
+    return parser
+
+
+def _add_train(commands) -> None:
+    """`ganzoo train VARIANT`, one sub-command per registered variant."""
     variants = registry.variants()
     epilog = "variants (ganzoo train VARIANT --help lists its own options):\n" + "\n".join(
         f"  {v.name:<10} {v.paper}; trains on {_DATA_HELP[v.data]}" for v in variants
@@ -160,6 +168,9 @@ def build() -> argparse.ArgumentParser:
         _add_variant_options(sub, variant)
         sub.set_defaults(variant_options=tuple(o.argument for o in variant.options))
 
+
+def _add_sample(commands) -> None:
+    """`ganzoo sample MODEL`."""
     sample = commands.add_parser("sample", help="write a grid of samples from a saved model")
     sample.add_argument("model", help="a saved .keras model")
     sample.add_argument("--n", type=positive, default=64, help="number of samples (default 64)")
@@ -167,6 +178,9 @@ def build() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=0, help="seed of the latents (default 0)")
     _add_output_flags(sample)
 
+
+def _add_fid(commands) -> None:
+    """`ganzoo fid A B`."""
     fid = commands.add_parser(
         "fid",
         help="FID (and KID) between two image sources",
@@ -213,4 +227,3 @@ def build() -> argparse.ArgumentParser:
     )
     fid.add_argument("--data-dir", default=None, help="tensorflow-datasets data directory")
     _add_output_flags(fid)
-    return parser

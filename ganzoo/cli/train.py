@@ -183,7 +183,6 @@ def _single(variant: registry.Variant, args: argparse.Namespace, batch_size: int
 
 def _unpaired(args: argparse.Namespace, batch_size: int):
     """CycleGAN's two domains and a few test pairs for its grids."""
-    import numpy as np
     import tensorflow as tf
 
     import ganzoo
@@ -199,30 +198,47 @@ def _unpaired(args: argparse.Namespace, batch_size: int):
                 "sub-folders (or pass --domain-a DIR --domain-b DIR)."
             )
     if folders[0] is not None:
-        size = args.image_size or FOLDER_IMAGE_SIZE
-        channels = max(_folder_channels(f) for f in folders)
-        domains = []
-        for side, folder in zip("AB", folders, strict=True):
-            try:
-                domains.append(
-                    ganzoo.data.image_folder(
-                        folder, size, None, channels=channels, seed=args.seed + "AB".index(side)
-                    )
-                )
-            except ValueError as error:
-                raise _folder_error(error, f"domain {side}: ") from None
-        grid = tuple(
-            np.stack(list(ganzoo.data.preview(d).take(GRID_PAIRS).as_numpy_iterator()))
-            for d in domains
-        )
-        count = min(len(grid[0]), len(grid[1]))
-        pairs = ganzoo.data.paired(*domains, batch_size=batch_size, shuffle=False)
-        return pairs, (grid[0][:count], grid[1][:count])
+        return _unpaired_folders(args, folders, batch_size)
     if args.dataset == "digits":
         train_a, train_b, test_a, test_b = ganzoo.data.digits_domains(args.image_size or 32)
         domains = [tf.data.Dataset.from_tensor_slices(x) for x in (train_a, train_b)]
         pairs = ganzoo.data.paired(*domains, batch_size=batch_size, seed=args.seed)
         return pairs, (test_a[:GRID_PAIRS], test_b[:GRID_PAIRS])
+    return _unpaired_tfds(args, batch_size)
+
+
+def _unpaired_folders(args: argparse.Namespace, folders: tuple[str, str], batch_size: int):
+    """Two image folders as CycleGAN's domains, with their first images for the grids."""
+    import numpy as np
+
+    import ganzoo
+
+    size = args.image_size or FOLDER_IMAGE_SIZE
+    channels = max(_folder_channels(f) for f in folders)
+    domains = []
+    for side, folder in zip("AB", folders, strict=True):
+        try:
+            domains.append(
+                ganzoo.data.image_folder(
+                    folder, size, None, channels=channels, seed=args.seed + "AB".index(side)
+                )
+            )
+        except ValueError as error:
+            raise _folder_error(error, f"domain {side}: ") from None
+    grid = tuple(
+        np.stack(list(ganzoo.data.preview(d).take(GRID_PAIRS).as_numpy_iterator())) for d in domains
+    )
+    count = min(len(grid[0]), len(grid[1]))
+    pairs = ganzoo.data.paired(*domains, batch_size=batch_size, shuffle=False)
+    return pairs, (grid[0][:count], grid[1][:count])
+
+
+def _unpaired_tfds(args: argparse.Namespace, batch_size: int):
+    """A tensorflow-datasets `cycle_gan/NAME` set's trainA and trainB as the domains."""
+    import numpy as np
+
+    import ganzoo
+
     _check_dataset_name(args.dataset)
     if not args.dataset.startswith("cycle_gan/"):
         raise usage(

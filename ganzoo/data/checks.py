@@ -152,6 +152,27 @@ def check_labels(
         raise ValueError(f"{name}: expected labels in {expected}, got values in [{low}, {high}].")
 
 
+def check_labelled(data: Any, num_classes: int, model: str = "CGAN") -> None:
+    """Checks that a dataset element is `(images, labels, ...)`, not images alone.
+
+    Args:
+        data: one dataset element (a batch).
+        num_classes: the model's number of classes, for the message.
+        model: the model's name, for the message.
+
+    Raises:
+        ValueError: `data` is not a tuple or list of at least two parts.
+    """
+    if not isinstance(data, (tuple, list)) or len(data) < 2:
+        found = type(data).__name__
+        if hasattr(data, "shape"):
+            found = f"a single tensor of shape {tuple(data.shape)}"
+        raise ValueError(
+            f"{model} trains on (images, labels) batches with integer labels in "
+            f"[0, {num_classes}); got {found}. Load the dataset with its labels."
+        )
+
+
 def check_paired(
     images_a: Any,
     images_b: Any,

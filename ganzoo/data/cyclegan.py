@@ -59,35 +59,8 @@ def paired(
     firsts = [previews.preview(ds) for ds in (ds_a, ds_b)]
     ds_a, spec_a = _images_only(ds_a, "ds_a")
     ds_b, spec_b = _images_only(ds_b, "ds_b")
-    rank_a, rank_b = spec_a.shape.rank, spec_b.shape.rank
-    if rank_a not in (3, 4) or rank_b not in (3, 4):
-        raise ValueError(
-            "paired() expects images of shape (height, width, channels), or batches of them; "
-            f"got domain A shape {spec_a.shape} and domain B shape {spec_b.shape}."
-        )
-    if rank_a != rank_b:
-        raise ValueError(
-            "paired() expects both domains batched or both unbatched; got domain A "
-            f"elements of shape {spec_a.shape} and domain B elements of shape {spec_b.shape}."
-        )
-    shape_a, shape_b = spec_a.shape[-3:], spec_b.shape[-3:]
-    if not shape_a.is_compatible_with(shape_b):
-        raise ValueError(
-            f"The two domains have different image shapes: domain A images are "
-            f"{tuple(shape_a)}, domain B images are {tuple(shape_b)}. Resize them to one size "
-            "(image_size=...) and the same channels."
-        )
-    check_runtime = not (shape_a.is_fully_defined() and shape_b.is_fully_defined())
-
-    def check(a, b):
-        tf.debugging.assert_equal(
-            tf.shape(a)[-3:],
-            tf.shape(b)[-3:],
-            message="paired(): domain A and domain B images have different shapes",
-        )
-        return a, b
-
-    if rank_a == 4:
+    check_runtime = _check_domains(spec_a, spec_b)
+    if spec_a.shape.rank == 4:
         batch_a, batch_b = spec_a.shape[0], spec_b.shape[0]
         if batch_a is not None and batch_b is not None and batch_a != batch_b:
             raise ValueError(
@@ -96,7 +69,7 @@ def paired(
             )
         ds = tf.data.Dataset.zip(ds_a, ds_b)
         if check_runtime:
-            ds = ds.map(check)
+            ds = ds.map(_same_shapes)
         return ds.prefetch(pipeline.AUTOTUNE)
 
     size_a, size_b = _size(ds_a), _size(ds_b)
@@ -121,7 +94,7 @@ def paired(
             b = pipeline.epoch_shuffle(b, buffers[1], key, 1)
         ds = tf.data.Dataset.zip(a, b)
         if check_runtime:
-            ds = ds.map(check)
+            ds = ds.map(_same_shapes)
         return ds.batch(batch_size, drop_remainder=drop_remainder)
 
     ds = pipeline.epoch_stream(make_epoch, num_batches=num_batches, repeat=False)
@@ -129,6 +102,40 @@ def paired(
         a, b = (_images_only(first, "preview")[0] for first in firsts)
         previews.set_preview(ds, tf.data.Dataset.zip(a, b).batch(batch_size).take(1))
     return ds
+
+
+def _check_domains(spec_a: tf.TensorSpec, spec_b: tf.TensorSpec) -> bool:
+    """Raises `ValueError` unless both domains hold images, both batched or both not,
+    of compatible shapes; returns whether the shapes must still be checked as batches
+    are read (when they are not fully known)."""
+    rank_a, rank_b = spec_a.shape.rank, spec_b.shape.rank
+    if rank_a not in (3, 4) or rank_b not in (3, 4):
+        raise ValueError(
+            "paired() expects images of shape (height, width, channels), or batches of them; "
+            f"got domain A shape {spec_a.shape} and domain B shape {spec_b.shape}."
+        )
+    if rank_a != rank_b:
+        raise ValueError(
+            "paired() expects both domains batched or both unbatched; got domain A "
+            f"elements of shape {spec_a.shape} and domain B elements of shape {spec_b.shape}."
+        )
+    shape_a, shape_b = spec_a.shape[-3:], spec_b.shape[-3:]
+    if not shape_a.is_compatible_with(shape_b):
+        raise ValueError(
+            f"The two domains have different image shapes: domain A images are "
+            f"{tuple(shape_a)}, domain B images are {tuple(shape_b)}. Resize them to one size "
+            "(image_size=...) and the same channels."
+        )
+    return not (shape_a.is_fully_defined() and shape_b.is_fully_defined())
+
+
+def _same_shapes(a, b):
+    tf.debugging.assert_equal(
+        tf.shape(a)[-3:],
+        tf.shape(b)[-3:],
+        message="paired(): domain A and domain B images have different shapes",
+    )
+    return a, b
 
 
 def cyclegan_jitter(

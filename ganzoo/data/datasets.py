@@ -195,19 +195,7 @@ def _tfds_source(
         if not _is_network_error(error):
             raise
         raise DownloadError(name, data_dir, _reason(error)) from error
-    spec = ds.element_spec
-    if not isinstance(spec, dict) or "image" not in spec:
-        features = sorted(spec) if isinstance(spec, dict) else spec
-        raise ValueError(
-            f"ganzoo.data.load needs a dataset with an 'image' feature; {name!r} has "
-            f"features {features}."
-        )
-    image_spec = spec["image"]
-    if image_spec.dtype != tf.uint8 or image_spec.shape.rank != 3:
-        raise ValueError(
-            f"ganzoo.data.load expects {name!r} images of dtype uint8 and shape "
-            f"(height, width, channels); got {image_spec.dtype.name} with shape {image_spec.shape}."
-        )
+    image_spec = _image_feature(name, ds.element_spec)
     label_feature = dict(info.features.items()).get("label")
     labelled = (
         with_labels
@@ -224,6 +212,35 @@ def _tfds_source(
             "image_size=... to resize them to one size."
         )
 
+    num_examples = int(ds.cardinality())
+    resize = size is not None and (crop is not None or static_hw != size)
+    prepare = _prepare_example(crop, size if resize else None, labelled)
+    source = ds.map(prepare, num_parallel_calls=pipeline.AUTOTUNE)
+    return source, (num_examples if num_examples >= 0 else None)
+
+
+def _image_feature(name: str, spec) -> tf.TensorSpec:
+    """The spec of a tfds dataset's `"image"` feature; `ValueError` unless it is one
+    uint8 image of shape `(height, width, channels)` per example."""
+    if not isinstance(spec, dict) or "image" not in spec:
+        features = sorted(spec) if isinstance(spec, dict) else spec
+        raise ValueError(
+            f"ganzoo.data.load needs a dataset with an 'image' feature; {name!r} has "
+            f"features {features}."
+        )
+    image_spec = spec["image"]
+    if image_spec.dtype != tf.uint8 or image_spec.shape.rank != 3:
+        raise ValueError(
+            f"ganzoo.data.load expects {name!r} images of dtype uint8 and shape "
+            f"(height, width, channels); got {image_spec.dtype.name} with shape {image_spec.shape}."
+        )
+    return image_spec
+
+
+def _prepare_example(crop: int | None, size: tuple[int, int] | None, labelled: bool):
+    """The map function of a tfds source: a center crop of `crop` pixels (unless
+    `None`), a resize to `size` (unless `None`), then the int32 label if `labelled`."""
+
     def prepare(example: dict):
         image = example["image"]
         if crop is not None:
@@ -231,16 +248,14 @@ def _tfds_source(
             image = tf.image.crop_to_bounding_box(
                 image, (shape[0] - crop) // 2, (shape[1] - crop) // 2, crop, crop
             )
-        if size is not None and (crop is not None or static_hw != size):
+        if size is not None:
             image = tf.image.resize(image, size, method="bilinear", antialias=True)
             image = pipeline.to_uint8(image)
         if labelled:
             return image, tf.cast(example["label"], tf.int32)
         return image
 
-    num_examples = int(ds.cardinality())
-    source = ds.map(prepare, num_parallel_calls=pipeline.AUTOTUNE)
-    return source, (num_examples if num_examples >= 0 else None)
+    return prepare
 
 
 def _is_network_error(error: BaseException) -> bool:

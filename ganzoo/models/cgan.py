@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import keras
-import numpy as np
 from keras import ops
 
+from ganzoo import labels as class_labels
 from ganzoo.base import GAN
+from ganzoo.data import checks
 from ganzoo.nets import conditional
 
 
@@ -55,16 +56,7 @@ class CGAN(GAN):
     ):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.num_classes = conditional.check_num_classes(num_classes)
-        for name, model, inputs in [
-            ("generator", generator, "[latents, labels]"),
-            ("discriminator", discriminator, "[images, labels]"),
-        ]:
-            count = len(getattr(model, "inputs", None) or ())
-            if count and count != 2:
-                raise ValueError(
-                    f"CGAN's {name} must take two inputs, {inputs}; got a model with {count} "
-                    "(build conditional networks with ganzoo.nets.conditional)."
-                )
+        conditional.check_two_inputs(generator, discriminator, "CGAN")
 
     @classmethod
     def for_images(
@@ -81,9 +73,8 @@ class CGAN(GAN):
 
         Args:
             image_shape: `(H, W, C)`, e.g. (28, 28, 1), (32, 32, 3), (64, 64, 3).
-            num_classes: number of classes (10 for MNIST); the dataset's labels must lie
-                in `[0, num_classes)`. With tfds it is
-                `info.features["label"].num_classes`.
+            num_classes: number of classes (10 for MNIST; with tfds,
+                `info.features["label"].num_classes`); labels lie in `[0, num_classes)`.
             latent_dim: size of `z` (100, as in the paper).
             base_filters: width multiplier of both networks; 128 for images of 64
                 pixels or more and 32 below, as in `ganzoo.DCGAN`.
@@ -110,8 +101,6 @@ class CGAN(GAN):
             **kwargs,
         )
 
-    # ------------------------------------------------------------------ hooks
-
     def unpack(self, data) -> tuple[Any, Any]:
         """Splits an `(images, labels)` element; labels become int32 of shape `(batch,)`."""
         if not isinstance(data, (tuple, list)) or len(data) < 2:
@@ -126,56 +115,19 @@ class CGAN(GAN):
 
     def check_batch(self, data) -> None:
         """Checks the images as the base class does, then the labels."""
-        from ganzoo.data import checks
-
-        if not isinstance(data, (tuple, list)) or len(data) < 2:
-            found = type(data).__name__
-            if hasattr(data, "shape"):
-                found = f"a single tensor of shape {tuple(data.shape)}"
-            raise ValueError(
-                f"CGAN trains on (images, labels) batches with integer labels in "
-                f"[0, {self.num_classes}); got {found}. Load the dataset with its labels."
-            )
+        checks.check_labelled(data, self.num_classes, "CGAN")
         super().check_batch(data)
         checks.check_labels(data[1], self.num_classes, batch_size=int(ops.shape(data[0])[0]))
 
-    # ------------------------------------------------------------------ inference
-
     def labels_for(self, n: int | None, labels=None):
-        """The labels `generate` uses: given ones checked, else `0, 1, ..., K-1, 0, ...`.
-
-        Args:
-            n: number of images (may be omitted when `labels` is an array).
-            labels: `None`, one integer for all images, or integers of shape `(n,)`.
-
-        Returns:
-            An int32 tensor of shape `(n,)`.
-        """
-        if labels is None:
-            if n is None or int(n) < 1:
-                raise ValueError(f"generate needs n >= 1, labels or latents; got n={n!r}.")
-            return ops.convert_to_tensor(np.arange(int(n)) % self.num_classes, "int32")
-        array = np.asarray(labels)
-        if array.ndim == 0:
-            if n is None or int(n) < 1:
-                raise ValueError(f"generate needs n >= 1 with a single label; got n={n!r}.")
-            array = np.full((int(n),), array)
-        if array.ndim != 1 or (n is not None and array.shape[0] != int(n)):
-            raise ValueError(
-                f"Expected labels of shape ({n if n is not None else 'n'},) or one integer; "
-                f"got shape {array.shape}."
-            )
-        from ganzoo.data import checks
-
-        checks.check_labels(array, self.num_classes)
-        return ops.convert_to_tensor(array, "int32")
+        """The labels `generate` uses: given ones checked, else `0, 1, ..., K-1, 0, ...`
+        (`ganzoo.labels.for_generation`): an int32 tensor of shape `(n,)`."""
+        return class_labels.for_generation(n, labels, self.num_classes)
 
     def call(self, inputs, training: bool = False):
         """Generated images for `[latents, labels]`; bare latents cycle through classes."""
         if not isinstance(inputs, (list, tuple)):
-            batch = ops.shape(inputs)[0]
-            labels = ops.cast(ops.mod(ops.arange(batch), self.num_classes), "int32")
-            inputs = [inputs, labels]
+            inputs = [inputs, class_labels.cycling(ops.shape(inputs)[0], self.num_classes)]
         return self.generator(list(inputs), training=training)
 
     def generate(
@@ -194,9 +146,7 @@ class CGAN(GAN):
             n: number of images; may be omitted when `labels` or `latents` are arrays.
             labels: one integer (every image of that class), integers of shape `(n,)`,
                 or `None` for `0, 1, ..., num_classes - 1, 0, 1, ...`.
-            latents: `z`, shape `(n, latent_dim)`; drawn from N(0, I) when omitted.
-            seed: seed for the latents, for reproducible samples.
-            batch_size: images generated per forward pass.
+            latents, seed, batch_size: as in `ganzoo.GAN.generate`.
             condition: an alias of `labels` (the base class' name).
 
         Returns:
@@ -205,30 +155,18 @@ class CGAN(GAN):
         Example:
         >>> grid = gan.generate(labels=np.repeat(np.arange(10), 10), seed=0)
         """
-        if labels is None:
-            labels = condition
-        if n is None and latents is not None:
-            n = int(ops.shape(latents)[0])
-        if n is None and labels is not None and np.ndim(labels) == 1:
-            n = len(labels)
+        labels = condition if labels is None else labels
+        n = class_labels.count(n, labels, latents)
         labels = self.labels_for(n, labels)
         return super().generate(
             n, latents=latents, condition=labels, seed=seed, batch_size=batch_size
         )
 
     def grid_images(self, n: int, seed: int = 0) -> tuple:
-        """Images for `ganzoo.callbacks.ImageGrid`: a row per class, the same latents
-        every call (`n // num_classes` samples per class, at least one).
-
-        Returns:
-            `(images, columns)`.
-        """
-        classes = min(self.num_classes, int(n))
-        per_class = max(1, int(n) // classes)
-        labels = np.repeat(np.arange(classes), per_class)
+        """`(images, columns)` for `ganzoo.callbacks.ImageGrid`: a row per class
+        (`ganzoo.labels.grid`), the same latents every call."""
+        labels, per_class = class_labels.grid(n, self.num_classes)
         return self.generate(labels=labels, seed=seed), per_class
-
-    # ------------------------------------------------------------------ saving
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -1,30 +1,28 @@
-"""CycleGAN (Zhu, Park, Isola & Efros, 2017): unpaired image-to-image translation.
-
-"Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial Networks",
-ICCV 2017, https://arxiv.org/abs/1703.10593. Defaults follow the paper (§4, appendix
-7.1) and its reference implementation (`junyanz/pytorch-CycleGAN-and-pix2pix`).
-"""
+"""CycleGAN (Zhu, Park, Isola & Efros, 2017): unpaired image-to-image translation."""
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, ClassVar
 
 import keras
 
-from ganzoo import losses as ganzoo_losses
 from ganzoo import pools, schedules
-from ganzoo._moved import moved_names
+from ganzoo._moved import GridInputs, moved_names
 from ganzoo.core import Player
+from ganzoo.losses import (
+    cycle_consistency_loss,
+    identity_loss,
+    least_squares_discriminator_loss,
+    least_squares_generator_loss,
+)
 from ganzoo.nets import patchgan, resnet, unet
-from ganzoo.translation import ImageToImage
-
-DIRECTIONS = ("a2b", "b2a")
-
+from ganzoo.regularizers import non_negative
+from ganzoo.translation import ImageToImage, check_shapes
 
 __getattr__ = moved_names(
     __name__,
     {
+        "DIRECTIONS": "ganzoo.data.side_by_side:DIRECTIONS",
         "ConstantThenLinearDecay": "ganzoo.schedules:ConstantThenLinearDecay",
         "paper_optimizer": "ganzoo.schedules:paper_optimizer",
         "ImagePool": "ganzoo.pools:ImagePool",
@@ -34,8 +32,9 @@ __getattr__ = moved_names(
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class CycleGAN(pools.PoolsInWeights, ImageToImage):
-    """CycleGAN: unpaired image-to-image translation (Zhu, Park, Isola & Efros, 2017).
+class CycleGAN(pools.PoolsInWeights, GridInputs, ImageToImage):
+    """CycleGAN (Zhu, Park, Isola & Efros, 2017, "Unpaired Image-to-Image Translation
+    using Cycle-Consistent Adversarial Networks", https://arxiv.org/abs/1703.10593).
 
     Two generators, `G: A → B` (`generator_g`) and `F: B → A` (`generator_f`), and two
     discriminators, `D_A` (`discriminator_a`: real A images against `F(b)`) and `D_B`
@@ -51,15 +50,15 @@ class CycleGAN(pools.PoolsInWeights, ImageToImage):
        `½[(D_B(b) - 1)² + D_B(pool_B(G(a)))²]` and the same for `D_A` — the paper's
        objective halved "to slow down the rate at which D learns" (§4).
 
-    Defaults are the paper's: ResNet generators (`ganzoo.nets.resnet`), 70×70 PatchGAN
-    discriminators (`ganzoo.nets.patchgan`), pools of 50 images
+    Defaults are the paper's (§4, appendix 7.1) and its reference implementation's
+    (`junyanz/pytorch-CycleGAN-and-pix2pix`): ResNet generators (`ganzoo.nets.resnet`),
+    70×70 PatchGAN discriminators (`ganzoo.nets.patchgan`), pools of 50 images
     (`ganzoo.pools.ImagePool`), Adam(2e-4, beta_1=0.5) on both sides, constant for the
     first half of training and then decayed linearly to zero when
     `compile(total_steps=...)` is given (`ganzoo.schedules.ConstantThenLinearDecay`).
 
-    It is an image-to-image model (`ganzoo.translation.ImageToImage`): `call(images)`
-    is `G(images)` (A → B), `translate(images, direction)` goes either way,
-    `generate(n, images=...)` translates, and its grids are rows of
+    As a `ganzoo.translation.ImageToImage`, `call(images)` is `G(images)` (A → B),
+    `translate(images, direction)` goes either way, and its grids are rows of
     `a, G(a), F(G(a)), b, F(b), G(F(b))` for the inputs `ImageGrid` is given.
 
     Each replica keeps its own image pools (with `pool_size=0`, N replicas compute
@@ -115,18 +114,10 @@ class CycleGAN(pools.PoolsInWeights, ImageToImage):
             "discriminator_a input (domain A)": (tuple(discriminator_a.input_shape[1:]), shape_a),
             "discriminator_b input (domain B)": (tuple(discriminator_b.input_shape[1:]), shape_b),
         }
-        for what, (got, want) in expected.items():
-            if got != want:
-                raise ValueError(
-                    f"CycleGAN networks do not fit together: the {what} has shape {got}, "
-                    f"expected {want} (generator_g maps {shape_a} to {shape_b})."
-                )
-        if float(cycle_weight) < 0 or float(identity_weight) < 0:
-            raise ValueError(
-                f"Expected cycle_weight >= 0 and identity_weight >= 0; got "
-                f"{cycle_weight!r} and {identity_weight!r}."
-            )
-        if float(identity_weight) > 0 and shape_a != shape_b:
+        check_shapes("CycleGAN", expected, f"generator_g maps {shape_a} to {shape_b}")
+        cycle_weight = non_negative(cycle_weight, "cycle_weight")
+        identity_weight = non_negative(identity_weight, "identity_weight")
+        if identity_weight > 0 and shape_a != shape_b:
             raise ValueError(
                 f"The identity loss needs both domains to have one image shape; got "
                 f"{shape_a} and {shape_b}. Pass identity_weight=0."
@@ -135,12 +126,11 @@ class CycleGAN(pools.PoolsInWeights, ImageToImage):
         self.generator_f = generator_f
         self.discriminator_a = discriminator_a
         self.discriminator_b = discriminator_b
-        self.cycle_weight = float(cycle_weight)
-        self.identity_weight = float(identity_weight)
+        self.cycle_weight = cycle_weight
+        self.identity_weight = identity_weight
         self.pool_size = int(pool_size)
         self.pool_a = pools.ImagePool(self.pool_size, shape_a, name="pool_a")
         self.pool_b = pools.ImagePool(self.pool_size, shape_b, name="pool_b")
-        self.grid_inputs = None  # only for the deprecated `set_grid_inputs`
         self.finish_init()
 
     @classmethod
@@ -194,13 +184,9 @@ class CycleGAN(pools.PoolsInWeights, ImageToImage):
             **kwargs,
         )
 
-    # ------------------------------------------------------------------ metadata
-
     def extra_log_names(self) -> list[str]:
         names = ["d_a_loss", "d_b_loss", "adv_loss", "cycle_loss"]
         return [*names, "identity_loss"] if self.identity_weight > 0 else names
-
-    # ------------------------------------------------------------------ compile
 
     def compile(
         self,
@@ -215,11 +201,10 @@ class CycleGAN(pools.PoolsInWeights, ImageToImage):
         Args:
             g_optimizer: optimizer of both generators; default Adam(2e-4, beta_1=0.5).
             d_optimizer: optimizer of both discriminators; the same default.
-            total_steps: training steps in all (epochs × steps per epoch). When given,
-                the default optimizers keep their rate for the first half and decay
-                it linearly to zero over the second, as in the paper
-                (`ganzoo.schedules.ConstantThenLinearDecay`). Ignored for optimizers
-                passed in.
+            total_steps: training steps in all (epochs × steps per epoch); when given,
+                the default optimizers (not ones passed in) keep their rate for the
+                first half and decay it linearly to zero over the second, as in the
+                paper (`ganzoo.schedules.ConstantThenLinearDecay`).
             **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`, as in
                 `ganzoo.GAN.compile`.
 
@@ -231,8 +216,6 @@ class CycleGAN(pools.PoolsInWeights, ImageToImage):
 
     def default_optimizer(self, player: str) -> keras.optimizers.Optimizer:
         return schedules.paper_optimizer(getattr(self, "_total_steps", None))
-
-    # ------------------------------------------------------------------ losses
 
     def generator_loss(self, real_a, real_b, fake_a, fake_b) -> dict[str, Any]:
         """Per-example generator terms; `"g_loss"` (minimised by both generators) is
@@ -248,25 +231,21 @@ class CycleGAN(pools.PoolsInWeights, ImageToImage):
         """
         # The paper's generator objective is (D(G(x)) - 1)², twice ganzoo's LSGAN
         # generator loss ½(D(G(x)) - 1)², which would halve it against the cycle loss.
+        g, f = self.generator_g, self.generator_f
         adversarial = 2.0 * (
-            ganzoo_losses.least_squares_generator_loss(self.discriminator_b(fake_b, training=True))
-            + ganzoo_losses.least_squares_generator_loss(
-                self.discriminator_a(fake_a, training=True)
-            )
+            least_squares_generator_loss(self.discriminator_b(fake_b, training=True))
+            + least_squares_generator_loss(self.discriminator_a(fake_a, training=True))
         )
-        cycle = ganzoo_losses.cycle_consistency_loss(
-            real_a, self.generator_f(fake_b, training=True)
-        ) + ganzoo_losses.cycle_consistency_loss(real_b, self.generator_g(fake_a, training=True))
+        cycle = cycle_consistency_loss(real_a, f(fake_b, training=True))
+        cycle += cycle_consistency_loss(real_b, g(fake_a, training=True))
         terms = {"adv_loss": adversarial, "cycle_loss": cycle}
         total = adversarial + self.cycle_weight * cycle
         if self.identity_weight > 0:
-            identity = ganzoo_losses.identity_loss(
-                real_b, self.generator_g(real_b, training=True)
-            ) + ganzoo_losses.identity_loss(real_a, self.generator_f(real_a, training=True))
+            identity = identity_loss(real_b, g(real_b, training=True))
+            identity += identity_loss(real_a, f(real_a, training=True))
             terms["identity_loss"] = identity
             total = total + self.identity_weight * self.cycle_weight * identity
-        terms["g_loss"] = total
-        return terms
+        return {**terms, "g_loss": total}
 
     def discriminator_loss(self, real_a, real_b, fake_a, fake_b) -> dict[str, Any]:
         """Per-example discriminator terms: `d_loss = d_a_loss + d_b_loss`, each the
@@ -279,15 +258,13 @@ class CycleGAN(pools.PoolsInWeights, ImageToImage):
         Returns:
             A dict of `(batch,)` float32 tensors: `d_loss`, `d_a_loss`, `d_b_loss`.
         """
-        d_a = ganzoo_losses.least_squares_discriminator_loss(
+        d_a = least_squares_discriminator_loss(
             self.discriminator_a(real_a, training=True), self.discriminator_a(fake_a, training=True)
         )
-        d_b = ganzoo_losses.least_squares_discriminator_loss(
+        d_b = least_squares_discriminator_loss(
             self.discriminator_b(real_b, training=True), self.discriminator_b(fake_b, training=True)
         )
         return {"d_loss": d_a + d_b, "d_a_loss": d_a, "d_b_loss": d_b}
-
-    # ------------------------------------------------------------------ the step
 
     def train_step(self, data):
         # The reference order: generators first, then discriminators on the same fakes.
@@ -312,44 +289,12 @@ class CycleGAN(pools.PoolsInWeights, ImageToImage):
         )
         return self.logs()
 
-    # ------------------------------------------------------------------ inference
-
     def grid_columns(self, images_a, images_b) -> list:
         """`a, G(a), F(G(a)), b, F(b), G(F(b))`: each domain there and back."""
-        fake_b = self.translate(images_a, "a2b")
-        fake_a = self.translate(images_b, "b2a")
-        return [
-            images_a,
-            fake_b,
-            self.translate(fake_b, "b2a"),
-            images_b,
-            fake_a,
-            self.translate(fake_a, "a2b"),
-        ]
-
-    def grid_images(self, n: int, seed: int = 0, inputs: tuple | None = None) -> tuple:
-        return super().grid_images(n, seed, inputs if inputs is not None else self.grid_inputs)
-
-    def set_grid_inputs(self, images_a, images_b) -> None:
-        """Deprecated: pass `ImageGrid(..., inputs=(images_a, images_b))` or
-        `grid_images(n, inputs=...)`; the model no longer needs to hold them."""
-        warnings.warn(
-            "CycleGAN.set_grid_inputs is deprecated; pass inputs=(images_a, images_b) to "
-            "ImageGrid or grid_images instead.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        self.grid_inputs = (images_a, images_b)
-
-    # ------------------------------------------------------------------ saving
+        fake_b, fake_a = self.translate(images_a, "a2b"), self.translate(images_b, "b2a")
+        back_a, back_b = self.translate(fake_b, "b2a"), self.translate(fake_a, "a2b")
+        return [images_a, fake_b, back_a, images_b, fake_a, back_b]
 
     def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            {
-                "cycle_weight": self.cycle_weight,
-                "identity_weight": self.identity_weight,
-                "pool_size": self.pool_size,
-            }
-        )
-        return config
+        names = ("cycle_weight", "identity_weight", "pool_size")
+        return {**super().get_config(), **{name: getattr(self, name) for name in names}}

@@ -48,6 +48,27 @@ def check_num_classes(num_classes) -> int:
     return int(value)
 
 
+def check_two_inputs(generator: keras.Model, discriminator: keras.Model, model: str) -> None:
+    """Raises `ValueError` unless both networks take two inputs, `[latents, labels]` and
+    `[images, labels]` (a network without known inputs, e.g. a subclassed one, passes).
+
+    Args:
+        generator: the conditional generator.
+        discriminator: the conditional discriminator.
+        model: the model's name, for the message.
+    """
+    for name, network, inputs in [
+        ("generator", generator, "[latents, labels]"),
+        ("discriminator", discriminator, "[images, labels]"),
+    ]:
+        count = len(getattr(network, "inputs", None) or ())
+        if count and count != 2:
+            raise ValueError(
+                f"{model}'s {name} must take two inputs, {inputs}; got a model with {count} "
+                "(build conditional networks with ganzoo.nets.conditional)."
+            )
+
+
 def default_embedding_dim(num_classes: int) -> int:
     """The label embedding width used when none is given: `min(num_classes, 50)`.
 

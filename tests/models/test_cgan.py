@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from ganzoo import registry
 from ganzoo.models.cgan import CGAN
 from ganzoo.nets import conditional
 from ganzoo.testing import GANTestCase
@@ -14,10 +15,12 @@ def _labelled(images, labels, batch_size=8):
     )
 
 
+TINY = {**registry.get("cgan").tiny, "seed": 1}  # 16×16×1, 3 classes
+
+
 def _tiny(kind="concat", shape=(16, 16, 1), num_classes=3):
-    return CGAN.for_images(
-        shape, num_classes, latent_dim=8, base_filters=4, discriminator=kind, seed=1
-    )
+    options = {"image_shape": shape, "num_classes": num_classes, "discriminator": kind}
+    return CGAN.for_images(**{**TINY, **options})
 
 
 class TestCGAN(GANTestCase):
@@ -26,13 +29,7 @@ class TestCGAN(GANTestCase):
         images = np.random.default_rng(0).uniform(-1, 1, (16, 16, 16, 1)).astype("float32")
         self.run_gan_test(
             CGAN,
-            {
-                "image_shape": (16, 16, 1),
-                "num_classes": 3,
-                "latent_dim": 8,
-                "base_filters": 4,
-                "seed": 1,
-            },
+            TINY,
             data,
             generate_kwargs={"labels": [0, 1, 2, 1]},
             bad_data=[

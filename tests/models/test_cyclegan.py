@@ -3,21 +3,17 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from ganzoo import registry
 from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.nets import patchgan, resnet
 from ganzoo.pools import ImagePool
 from ganzoo.schedules import ConstantThenLinearDecay, paper_optimizer
 from ganzoo.testing import GANTestCase, two_cpu_strategy
 
+# The registry's tiny networks (ngf = ndf = 4, one residual block, a one-layer 16×16
+# PatchGAN), in colour: CycleGAN's datasets are, and the tests below change channels.
 SHAPE = (16, 16, 3)
-# Tiny networks: ngf = ndf = 4, one residual block, a one-layer (16×16) PatchGAN.
-TINY = {
-    "image_shape": SHAPE,
-    "filters": 4,
-    "residual_blocks": 1,
-    "discriminator_filters": 4,
-    "discriminator_layers": 1,
-}
+TINY = {**registry.get("cyclegan").tiny, "image_shape": SHAPE}
 
 
 def _images(count, shape=SHAPE, seed=0):

@@ -4,6 +4,7 @@ import pytest
 import tensorflow as tf
 
 import ganzoo
+from ganzoo import registry
 from ganzoo.nets import dcgan as dcgan_nets
 from ganzoo.testing import GANTestCase
 
@@ -12,7 +13,7 @@ class TestDCGAN(GANTestCase):
     def test_contract(self, tiny_images):
         self.run_gan_test(
             ganzoo.DCGAN,
-            {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4, "seed": 1},
+            {**registry.get("dcgan").tiny, "seed": 1},
             tiny_images((16, 16, 1)),
         )
 

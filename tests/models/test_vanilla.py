@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import ganzoo
+from ganzoo import registry
 from ganzoo.testing import GANTestCase
 
 
@@ -9,7 +10,7 @@ class TestVanillaGAN(GANTestCase):
     def test_contract(self, tiny_images):
         self.run_gan_test(
             ganzoo.VanillaGAN,
-            {"image_shape": (8, 8, 1), "latent_dim": 4, "hidden_units": 16, "seed": 2},
+            {**registry.get("vanilla").tiny, "seed": 2},
             tiny_images((8, 8, 1)),
         )
 

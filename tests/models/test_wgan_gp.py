@@ -12,13 +12,13 @@ import scipy.stats
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
-from ganzoo import losses
+from ganzoo import losses, registry
 from ganzoo.models.wgan_gp import WGANGP
 from ganzoo.nets import wgan as wgan_nets
 from ganzoo.regularizers import GradientPenalty
 from ganzoo.testing import GANTestCase
 
-TINY = {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4, "seed": 1}
+TINY = {**registry.get("wgan_gp").tiny, "seed": 1}
 LOGS = {"d_loss", "g_loss", "gp", "wasserstein"}
 
 
