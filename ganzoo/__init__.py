@@ -43,7 +43,9 @@ from ganzoo.models.cgan import CGAN
 from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
+from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.vanilla import VanillaGAN
+from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan_gp import WGANGP
 from ganzoo.saving import load_model
 
@@ -51,6 +53,8 @@ __all__ = [
     "CGAN",
     "DCGAN",
     "GAN",
+    "LSGAN",
+    "WGAN",
     "WGANGP",
     "CycleGAN",
     "InfoGAN",

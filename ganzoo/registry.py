@@ -28,7 +28,9 @@ from ganzoo.models.cgan import CGAN
 from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
+from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.vanilla import VanillaGAN
+from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan_gp import WGANGP
 
 DATA_KINDS = ("images", "labelled", "paired", "unpaired")
@@ -283,5 +285,33 @@ register(
             Option("pool_size", int, "image pool size (50)"),
         ),
         latent_argument=None,
+    )
+)
+register(
+    Variant(
+        "lsgan",
+        LSGAN,
+        "images",
+        "Mao et al. 2017",
+        "docs/lsgan.md",
+        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+        (base_filters,),
+        learning=Learning(300, 32, {"latent_dim": 32, "base_filters": 16}),
+    )
+)
+register(
+    Variant(
+        "wgan",
+        WGAN,
+        "images",
+        "Arjovsky et al. 2017",
+        "docs/wgan.md",
+        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+        (
+            base_filters,
+            Option("clip_value", float, "critic weight clipping bound c (0.01)"),
+            Option("d_steps", int, "critic steps per generator step (5)"),
+        ),
+        learning=Learning(1000, 32, {"latent_dim": 32, "base_filters": 16}),
     )
 )

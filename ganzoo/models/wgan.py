@@ -1,0 +1,174 @@
+"""WGAN: Wasserstein GAN with weight clipping (Arjovsky, Chintala & Bottou, 2017).
+
+`WassersteinGAN` holds what WGAN and WGAN-GP (`ganzoo.models.wgan_gp`) share: the
+critic loss `D(x̃) - D(x)`, its negative logged as `wasserstein`, and `d_steps = 5`
+critic steps per generator step; `WGAN` adds the weight clipping of Algorithm 1.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from ganzoo import losses as ganzoo_losses
+from ganzoo.base import GAN
+from ganzoo.nets import dcgan
+
+
+class WassersteinGAN(GAN):
+    """A GAN trained with the Wasserstein loss: the base of `WGAN` and `WGANGP`.
+
+    The critic minimises `D(x̃) - D(x)` per example and the generator `-D(G(z))`;
+    `d_steps` (`default_d_steps = 5`) critic updates, each on its own chunk of the
+    batch (`GAN.critic_batches`), come before each generator update. Logs `d_loss`,
+    `g_loss` and `wasserstein`, the critic's estimate `E[D(x)] - E[D(x̃)]`.
+
+    Args:
+        generator, discriminator, latent_dim: see `ganzoo.GAN`.
+        d_steps: critic updates per generator update (`n_critic`); `None`: 5.
+        adversarial_loss: only `"wasserstein"` (accepted for `from_config`).
+        **kwargs: passed to `ganzoo.GAN`.
+    """
+
+    default_adversarial_loss = "wasserstein"
+    #: critic steps per generator step (`n_critic`); a dataset batch holds this many `B`.
+    default_d_steps = 5
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        latent_dim: int,
+        *,
+        d_steps: int | None = None,
+        adversarial_loss: str | None = None,
+        **kwargs,
+    ):
+        if adversarial_loss not in (None, "wasserstein"):
+            raise ValueError(
+                f"{type(self).__name__} trains with the Wasserstein loss; expected "
+                f"adversarial_loss='wasserstein' or None, got {adversarial_loss!r}."
+            )
+        super().__init__(
+            generator,
+            discriminator,
+            latent_dim,
+            d_steps=self.default_d_steps if d_steps is None else d_steps,
+            adversarial_loss="wasserstein",
+            **kwargs,
+        )
+
+    def extra_log_names(self) -> list[str]:
+        return ["wasserstein"]
+
+    def discriminator_loss(self, real, fake, latents, condition) -> dict:
+        """Critic loss `D(x̃) - D(x)` and the Wasserstein estimate, per example."""
+        critic_loss = ganzoo_losses.wasserstein_discriminator_loss(
+            self.discriminate(real, condition), self.discriminate(fake, condition)
+        )
+        return {"d_loss": critic_loss, "wasserstein": -critic_loss}
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class WGAN(WassersteinGAN):
+    """Wasserstein GAN (Arjovsky, Chintala & Bottou, 2017, arXiv:1701.07875).
+
+    Algorithm 1 of the paper: the critic (a linear output, no sigmoid) minimises
+    `D(x̃) - D(x)` and after every update its weights are clipped to `[-c, c]`,
+    `c = 0.01`, which keeps it in a compact set of K-Lipschitz functions; it takes
+    `d_steps = 5` updates, each on a fresh batch of real images, per generator update;
+    the generator minimises `-D(G(z))`; both use RMSprop with learning rate 5e-5.
+
+    Clipped are the critic's trainable variables: every parameter, batch norm's scale
+    and offset included (the reference code clamps `netD.parameters()`); batch norm's
+    moving statistics are not parameters and are left alone. The critic's initial
+    weights are clipped when the model is built, so it starts inside the set as well
+    (the reference code clamps before each critic update, the first included).
+    Clipping is an element-wise assignment after the optimizer's update inside the
+    training step, so under a `tf.distribute` strategy every replica clips its copy
+    of the same values identically.
+
+    Batch size: as in `ganzoo.WGANGP`, a dataset batch holds `d_steps × B` images,
+    split into `d_steps` chunks of `B`, one per critic step; the paper's `B = 64`
+    means `ganzoo.data.load(name, batch_size=5 * 64)`.
+
+    Logged: `d_loss` (`D(x̃) - D(x)`), `g_loss` and `wasserstein` (`E[D(x)] - E[D(x̃)]`,
+    the curve the paper shows falling as samples improve).
+
+    Args:
+        generator, discriminator, latent_dim: see `ganzoo.GAN` (the discriminator is
+            the critic, unbounded scores).
+        clip_value: `c`, the clipping bound (0.01); must be > 0.
+        d_steps: critic updates per generator update (`n_critic`, 5).
+        **kwargs: passed to `ganzoo.GAN` (`seed`, `regularizers`, `name`, ...).
+
+    Example:
+    >>> gan = ganzoo.WGAN.for_images((28, 28, 1))
+    >>> gan.compile()  # RMSprop(5e-5) on both sides
+    >>> gan.fit(ganzoo.data.load("mnist", batch_size=5 * 64), epochs=20)
+    """
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        latent_dim: int = 100,
+        *,
+        clip_value: float = 0.01,
+        **kwargs,
+    ):
+        if isinstance(clip_value, bool) or not float(clip_value) > 0:
+            raise ValueError(f"Expected clip_value > 0 (the paper's c = 0.01); got {clip_value!r}.")
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
+        self.clip_value = float(clip_value)
+        self.clip_critic()
+
+    def default_g_optimizer(self) -> keras.optimizers.Optimizer:
+        return keras.optimizers.RMSprop(5e-5)
+
+    def default_d_optimizer(self) -> keras.optimizers.Optimizer:
+        return keras.optimizers.RMSprop(5e-5)
+
+    def clip_critic(self) -> None:
+        """Clips every trainable critic variable to `[-clip_value, clip_value]`."""
+        for variable in self.discriminator_variables:
+            variable.assign(ops.clip(variable, -self.clip_value, self.clip_value))
+
+    def discriminator_step(self, real, condition) -> None:
+        """One critic update, then the clipping of Algorithm 1."""
+        super().discriminator_step(real, condition)
+        self.clip_critic()
+
+    @classmethod
+    def for_images(
+        cls,
+        image_shape: tuple[int, int, int],
+        latent_dim: int = 100,
+        base_filters: int = 64,
+        **kwargs,
+    ) -> WGAN:
+        """Builds a WGAN with the DCGAN networks the paper trains (§4).
+
+        The critic is `ganzoo.nets.dcgan.build_discriminator` with its batch norm and
+        a linear output, as the paper's and the reference code's DCGAN critic
+        (github.com/martinarjovsky/WassersteinGAN, `DCGAN_D`); the generator is
+        `ganzoo.nets.dcgan.build_generator`.
+
+        Args:
+            image_shape: `(H, W, C)`, e.g. (28, 28, 1), (32, 32, 3), (64, 64, 3).
+            latent_dim: size of `z` (100, the reference code's `nz`).
+            base_filters: width of both networks (the code's `ndf = ngf = 64`).
+            **kwargs: passed to the constructor (`clip_value`, `d_steps`, `seed`, ...).
+
+        Returns:
+            An uncompiled `WGAN`.
+        """
+        return cls(
+            dcgan.build_generator(image_shape, latent_dim, base_filters),
+            dcgan.build_discriminator(image_shape, base_filters),
+            latent_dim,
+            **kwargs,
+        )
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "clip_value": self.clip_value}
