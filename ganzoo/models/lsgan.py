@@ -12,9 +12,9 @@ class LSGAN(DCGAN):
     """Least Squares GAN (Mao, Li, Xie, Lau, Wang & Smolley, 2017, arXiv:1611.04076).
 
     The discriminator's sigmoid cross-entropy is replaced by least squares on its
-    linear output, the paper's eq. 2 with the 0-1 coding its experiments and the
-    authors' code use (`a = 0` for fakes, `b = 1` for real images, `c = 1` the value
-    the generator wants D to give its fakes):
+    linear output: the paper's eq. 2 with the 0-1 coding the authors' code trains
+    with (`a = 0` for fakes, `b = 1` for real images, `c = 1` the value the generator
+    wants D to give its fakes):
 
     - D minimises `½·E[(D(x) - 1)²] + ½·E[D(G(z))²]`;
     - G minimises `½·E[(D(G(z)) - 1)²]`

@@ -77,7 +77,8 @@ class WGAN(WassersteinGAN):
     `D(x̃) - D(x)` and after every update its weights are clipped to `[-c, c]`,
     `c = 0.01`, which keeps it in a compact set of K-Lipschitz functions; it takes
     `d_steps = 5` updates, each on a fresh batch of real images, per generator update;
-    the generator minimises `-D(G(z))`; both use RMSprop with learning rate 5e-5.
+    the generator minimises `-D(G(z))`; both use RMSprop with learning rate 5e-5
+    (ρ = 0.99, ε = 1e-8, the reference code's PyTorch defaults).
 
     Clipped are the critic's trainable variables: every parameter, batch norm's scale
     and offset included (the reference code clamps `netD.parameters()`); batch norm's
@@ -124,10 +125,11 @@ class WGAN(WassersteinGAN):
         self.clip_critic()
 
     def default_g_optimizer(self) -> keras.optimizers.Optimizer:
-        return keras.optimizers.RMSprop(5e-5)
+        # ρ and ε of the reference code's optimizer (PyTorch's RMSprop defaults).
+        return keras.optimizers.RMSprop(5e-5, rho=0.99, epsilon=1e-8)
 
     def default_d_optimizer(self) -> keras.optimizers.Optimizer:
-        return keras.optimizers.RMSprop(5e-5)
+        return keras.optimizers.RMSprop(5e-5, rho=0.99, epsilon=1e-8)
 
     def clip_critic(self) -> None:
         """Clips every trainable critic variable to `[-clip_value, clip_value]`."""

@@ -80,7 +80,8 @@ class TestWGAN(GANTestCase):
         kernels = [np.asarray(v) for v in gan.discriminator.trainable_variables]
         assert max(float(np.abs(k).max()) for k in kernels) == pytest.approx(0.005)
         gamma = [v for v in gan.discriminator.trainable_variables if "gamma" in v.path]
-        np.testing.assert_array_equal(np.asarray(gamma[0]), 0.005)  # from 1, as in the code
+        # Batch norm's scale starts at 1 and is clipped to c, as in the reference code.
+        np.testing.assert_array_equal(np.asarray(gamma[0]), np.float32(0.005))
 
     def test_paper_defaults(self):
         gan = WGAN.for_images((28, 28, 1), base_filters=4)
@@ -88,6 +89,7 @@ class TestWGAN(GANTestCase):
         for optimizer in (gan.g_optimizer, gan.d_optimizer):
             assert isinstance(optimizer, keras.optimizers.RMSprop)
             assert float(optimizer.learning_rate) == pytest.approx(5e-5)
+            assert (optimizer.rho, optimizer.epsilon, optimizer.momentum) == (0.99, 1e-8, 0.0)
         assert (gan.latent_dim, gan.d_steps, gan.clip_value) == (100, 5, 0.01)
         assert WGAN.default_d_steps == 5 and gan.adversarial_loss == "wasserstein"
         assert gan.log_names() == ["d_loss", "g_loss", "wasserstein"]
