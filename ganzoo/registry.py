@@ -296,7 +296,7 @@ register(
         "docs/lsgan.md",
         {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
         (base_filters,),
-        learning=Learning(300, 32, {"latent_dim": 32, "base_filters": 16}),
+        learning=Learning(450, 32, {"latent_dim": 32, "base_filters": 16}),
     )
 )
 register(

@@ -80,21 +80,14 @@ class WGAN(WassersteinGAN):
     the generator minimises `-D(G(z))`; both use RMSprop with learning rate 5e-5
     (ρ = 0.99, ε = 1e-8, the reference code's PyTorch defaults).
 
-    Clipped are the critic's trainable variables: every parameter, batch norm's scale
-    and offset included (the reference code clamps `netD.parameters()`); batch norm's
-    moving statistics are not parameters and are left alone. The critic's initial
-    weights are clipped when the model is built, so it starts inside the set as well
-    (the reference code clamps before each critic update, the first included).
-    Clipping is an element-wise assignment after the optimizer's update inside the
-    training step, so under a `tf.distribute` strategy every replica clips its copy
-    of the same values identically.
-
-    Batch size: as in `ganzoo.WGANGP`, a dataset batch holds `d_steps × B` images,
-    split into `d_steps` chunks of `B`, one per critic step; the paper's `B = 64`
-    means `ganzoo.data.load(name, batch_size=5 * 64)`.
-
-    Logged: `d_loss` (`D(x̃) - D(x)`), `g_loss` and `wasserstein` (`E[D(x)] - E[D(x̃)]`,
-    the curve the paper shows falling as samples improve).
+    Clipped are the critic's trainable variables, batch norm's scale and offset
+    included (the reference code clamps `netD.parameters()`), not batch norm's moving
+    statistics. The initial critic is clipped too (the reference clamps before each
+    critic update, the first included). Clipping is an element-wise assignment after
+    the update inside the training step, so every replica of a `tf.distribute`
+    strategy clips its copy of the same values identically. As in `ganzoo.WGANGP`, a
+    dataset batch holds `d_steps × B` images (`batch_size=5 * 64` for the paper's B).
+    Logged: `d_loss`, `g_loss`, `wasserstein` (see `WassersteinGAN`).
 
     Args:
         generator, discriminator, latent_dim: see `ganzoo.GAN` (the discriminator is
