@@ -14,7 +14,7 @@ Data kinds (what a dataset element holds; see docs/data.md):
 Example:
 >>> from ganzoo import registry
 >>> registry.names()
-['cgan', 'cyclegan', 'dcgan', 'infogan', 'vanilla', 'wgan_gp']
+['cgan', 'cyclegan', 'dcgan', 'infogan', 'lsgan', 'vanilla', 'wgan', 'wgan_gp']
 >>> entry = registry.get("dcgan")
 >>> gan = entry.build((32, 32, 1), latent_dim=64)
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from ganzoo.models.wgan import WassersteinGAN
+from ganzoo.base import WassersteinGAN
 from ganzoo.nets import dcgan, wgan
 from ganzoo.regularizers import GradientPenalty, non_negative
 

@@ -12,7 +12,8 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 
 from ganzoo import registry
-from ganzoo.models.wgan import WGAN, WassersteinGAN
+from ganzoo.base import WassersteinGAN
+from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan_gp import WGANGP
 from ganzoo.testing import GANTestCase
 
