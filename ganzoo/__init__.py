@@ -44,8 +44,10 @@ from ganzoo.models.cgan import CGAN
 from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
+from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.vanilla import VanillaGAN
+from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan_gp import WGANGP
 from ganzoo.saving import load_model
 
@@ -54,7 +56,9 @@ __all__ = [
     "CGAN",
     "DCGAN",
     "GAN",
+    "LSGAN",
     "R3GAN",
+    "WGAN",
     "WGANGP",
     "CycleGAN",
     "InfoGAN",

@@ -14,7 +14,7 @@ Data kinds (what a dataset element holds; see docs/data.md):
 Example:
 >>> from ganzoo import registry
 >>> registry.names()
-['cgan', 'cyclegan', 'dcgan', 'infogan', 'vanilla', 'wgan_gp']
+['acgan', 'cgan', 'cyclegan', 'dcgan', 'infogan', 'lsgan', 'r3gan', 'vanilla', 'wgan', 'wgan_gp']
 >>> entry = registry.get("dcgan")
 >>> gan = entry.build((32, 32, 1), latent_dim=64)
 """
@@ -29,8 +29,10 @@ from ganzoo.models.cgan import CGAN
 from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
+from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.vanilla import VanillaGAN
+from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan_gp import WGANGP
 
 DATA_KINDS = ("images", "labelled", "paired", "unpaired")
@@ -309,5 +311,33 @@ register(
         {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
         (base_filters, Option("gamma", float, "R1 and R2 weight gamma (0.05)")),
         learning=Learning(900, 16, {"base_filters": 16, "latent_dim": 32}),
+    )
+)
+register(
+    Variant(
+        "lsgan",
+        LSGAN,
+        "images",
+        "Mao et al. 2017",
+        "docs/lsgan.md",
+        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+        (base_filters,),
+        learning=Learning(450, 32, {"latent_dim": 32, "base_filters": 16}),
+    )
+)
+register(
+    Variant(
+        "wgan",
+        WGAN,
+        "images",
+        "Arjovsky et al. 2017",
+        "docs/wgan.md",
+        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+        (
+            base_filters,
+            Option("clip_value", float, "critic weight clipping bound c (0.01)"),
+            Option("d_steps", int, "critic steps per generator step (5)"),
+        ),
+        learning=Learning(800, 32, {"latent_dim": 32, "base_filters": 16}),
     )
 )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from ganzoo import losses as ganzoo_losses
-from ganzoo.base import GAN
+from ganzoo.base import WassersteinGAN
 from ganzoo.nets import dcgan, wgan
 from ganzoo.regularizers import GradientPenalty, non_negative
 
@@ -20,7 +19,7 @@ def _all_layers(model) -> list:
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class WGANGP(GAN):
+class WGANGP(WassersteinGAN):
     """Wasserstein GAN with gradient penalty (Gulrajani et al., 2017, arXiv:1704.00028).
 
     Algorithm 1 of the paper: the critic minimises `D(x̃) - D(x) + λ·(‖∇D(x̂)‖₂ - 1)²`
@@ -60,27 +59,16 @@ class WGANGP(GAN):
     >>> gan.fit(ganzoo.data.load("fashion_mnist", batch_size=5 * 64), epochs=20)
     """
 
-    default_adversarial_loss = "wasserstein"
-    #: critic steps per generator step (`n_critic`); a dataset batch holds this many `B`.
-    default_d_steps = 5
-
     def __init__(
         self,
         generator: keras.Model,
         discriminator: keras.Model,
         latent_dim: int = 128,
         *,
-        d_steps: int | None = None,
         gp_weight: float = 10.0,
-        adversarial_loss: str | None = None,
         regularizers=None,
         **kwargs,
     ):
-        if adversarial_loss not in (None, "wasserstein"):
-            raise ValueError(
-                f"WGANGP trains with the Wasserstein loss; expected adversarial_loss="
-                f"'wasserstein' or None, got {adversarial_loss!r}."
-            )
         batch_norms = [
             layer.name
             for layer in _all_layers(discriminator)
@@ -95,15 +83,7 @@ class WGANGP(GAN):
             )
         if regularizers is None:  # a saved config lists the penalty among its regularizers
             regularizers = [GradientPenalty(non_negative(gp_weight, "gp_weight"))]
-        super().__init__(
-            generator,
-            discriminator,
-            latent_dim,
-            d_steps=self.default_d_steps if d_steps is None else d_steps,
-            adversarial_loss="wasserstein",
-            regularizers=regularizers,
-            **kwargs,
-        )
+        super().__init__(generator, discriminator, latent_dim, regularizers=regularizers, **kwargs)
 
     @property
     def gp_weight(self) -> float:
@@ -112,21 +92,13 @@ class WGANGP(GAN):
 
     def extra_log_names(self) -> list[str]:
         penalties = [r.name for r in self.regularizers if isinstance(r, GradientPenalty)]
-        return [*penalties[:1], "wasserstein"]
+        return [*penalties[:1], *super().extra_log_names()]
 
     def default_g_optimizer(self) -> keras.optimizers.Optimizer:
         return keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)
 
     def default_d_optimizer(self) -> keras.optimizers.Optimizer:
         return keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)
-
-    def discriminator_loss(self, real, fake, latents, condition) -> dict:
-        """Critic loss `D(x̃) - D(x)` and the Wasserstein estimate, per example (the
-        core adds `λ·gp` from the `GradientPenalty` regularizer)."""
-        critic_loss = ganzoo_losses.wasserstein_discriminator_loss(
-            self.discriminate(real, condition), self.discriminate(fake, condition)
-        )
-        return {"d_loss": critic_loss, "wasserstein": -critic_loss}
 
     @classmethod
     def for_images(
