@@ -14,7 +14,7 @@ Data kinds (what a dataset element holds; see docs/data.md):
 Example:
 >>> from ganzoo import registry
 >>> registry.names()
-['cgan', 'cyclegan', 'dcgan', 'infogan', 'vanilla', 'wgan_gp']
+['cgan', 'cyclegan', 'dcgan', 'infogan', 'sngan', 'vanilla', 'wgan_gp']
 >>> entry = registry.get("dcgan")
 >>> gan = entry.build((32, 32, 1), latent_dim=64)
 """
@@ -28,6 +28,7 @@ from ganzoo.models.cgan import CGAN
 from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
+from ganzoo.models.sngan import SNGAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan_gp import WGANGP
 
@@ -257,5 +258,19 @@ register(
             Option("pool_size", int, "image pool size (50)"),
         ),
         latent_argument=None,
+    )
+)
+register(
+    Variant(
+        "sngan",
+        SNGAN,
+        "images",
+        "Miyato et al. 2018",
+        "docs/sngan.md",
+        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+        (
+            Option("base_filters", int, "width of both networks (64)"),
+            Option("d_steps", int, "discriminator steps per generator step (5)"),
+        ),
     )
 )

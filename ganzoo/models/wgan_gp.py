@@ -7,16 +7,8 @@ import keras
 from ganzoo import losses as ganzoo_losses
 from ganzoo.base import GAN
 from ganzoo.nets import dcgan, wgan
+from ganzoo.nets._common import batch_norm_layer_names
 from ganzoo.regularizers import GradientPenalty, non_negative
-
-
-def _all_layers(model) -> list:
-    """Every layer of `model`, nested models' layers included."""
-    layers = []
-    for layer in getattr(model, "layers", []):
-        layers.append(layer)
-        layers.extend(_all_layers(layer))
-    return layers
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -81,11 +73,7 @@ class WGANGP(GAN):
                 f"WGANGP trains with the Wasserstein loss; expected adversarial_loss="
                 f"'wasserstein' or None, got {adversarial_loss!r}."
             )
-        batch_norms = [
-            layer.name
-            for layer in _all_layers(discriminator)
-            if isinstance(layer, keras.layers.BatchNormalization)
-        ]
+        batch_norms = batch_norm_layer_names(discriminator)
         if batch_norms:
             raise ValueError(
                 f"Expected a WGAN-GP critic without batch normalization (it couples the "
