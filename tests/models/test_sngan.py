@@ -1,9 +1,15 @@
 """SNGAN (Miyato et al., 2018): the contract plus the paper's specifics."""
 
+import csv
+import importlib.util
+import os
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+import tensorflow_datasets as tfds
 
 from ganzoo import registry
 from ganzoo.layers import SpectralNormalization, update_spectral_norms
@@ -125,3 +131,30 @@ class TestSNGAN(GANTestCase):
             SNGAN(generator, keras.Model(images, x), 8)
         with pytest.raises(ValueError, match=r"base_filters must be a positive integer; got 0"):
             SNGAN.for_images((16, 16, 1), base_filters=0)
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sngan_cifar10.py"
+
+
+def test_example_trains_saves_and_resumes_on_mock_cifar10(tmp_path):
+    spec = importlib.util.spec_from_file_location("sngan_cifar10", EXAMPLE)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    out = str(tmp_path / "run")
+    args = ["--out", out, "--batch-size", "2", "--d-steps", "2", "--max-batches", "2"]
+    args += ["--base-filters", "2", "--latent-dim", "8", "--seed", "3"]
+    with tfds.testing.mock_data(num_examples=16):
+        first = example.main([*args, "--epochs", "1"])
+        assert set(first.history) == LOGS
+        # A rerun with more epochs resumes from --out/backup instead of starting over.
+        example.main([*args, "--epochs", "2"])
+    with open(os.path.join(out, "history.csv")) as f:
+        assert [int(row["epoch"]) for row in csv.DictReader(f)] == [0, 1]
+    assert sorted(os.listdir(os.path.join(out, "samples")))[:2] == [
+        "epoch_0001.png",
+        "epoch_0002.png",
+    ]
+    gan = keras.models.load_model(os.path.join(out, "sngan.keras"))
+    assert isinstance(gan, SNGAN) and gan.image_shape == (32, 32, 3)
+    # 2 epochs × 2 batches of 2 × 2 images: 2 D steps (and power iterations) per G step.
+    assert int(gan.g_optimizer.iterations) == 4 and int(gan.d_optimizer.iterations) == 8
