@@ -98,6 +98,7 @@ BUDGETS: dict[str, Budget] = {
     "cgan": Budget(300, log_every=25),
     "infogan": Budget(1000, 32, {"base_filters": 32}, log_every=50),
     "wgan_gp": Budget(400, 16, {"base_filters": 32}, log_every=20),
+    "sngan": Budget(400, 16, {"base_filters": 16}, log_every=20),
     "cyclegan": Budget(
         250, 4, {"filters": 16, "residual_blocks": 2, "discriminator_filters": 16}, log_every=25
     ),
