@@ -298,6 +298,6 @@ register(
             Option("base_filters", int, "width of both networks (64)"),
             Option("d_steps", int, "discriminator steps per generator step (5)"),
         ),
-        learning=Learning(250, 16, {"base_filters": 16}),
+        learning=Learning(300, 16, {"base_filters": 16}),
     )
 )
