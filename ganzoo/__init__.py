@@ -46,6 +46,7 @@ from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
 from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.r3gan import R3GAN
+from ganzoo.models.sngan import SNGAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan_gp import WGANGP
@@ -58,6 +59,7 @@ __all__ = [
     "GAN",
     "LSGAN",
     "R3GAN",
+    "SNGAN",
     "WGAN",
     "WGANGP",
     "CycleGAN",

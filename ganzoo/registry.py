@@ -14,7 +14,8 @@ Data kinds (what a dataset element holds; see docs/data.md):
 Example:
 >>> from ganzoo import registry
 >>> registry.names()
-['acgan', 'cgan', 'cyclegan', 'dcgan', 'infogan', 'lsgan', 'r3gan', 'vanilla', 'wgan', 'wgan_gp']
+['acgan', 'cgan', 'cyclegan', 'dcgan', 'infogan', 'lsgan', 'r3gan', 'sngan', 'vanilla',
+ 'wgan', 'wgan_gp']
 >>> entry = registry.get("dcgan")
 >>> gan = entry.build((32, 32, 1), latent_dim=64)
 """
@@ -31,6 +32,7 @@ from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
 from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.r3gan import R3GAN
+from ganzoo.models.sngan import SNGAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan_gp import WGANGP
@@ -339,5 +341,20 @@ register(
             Option("d_steps", int, "critic steps per generator step (5)"),
         ),
         learning=Learning(800, 32, {"latent_dim": 32, "base_filters": 16}),
+    )
+)
+register(
+    Variant(
+        "sngan",
+        SNGAN,
+        "images",
+        "Miyato et al. 2018",
+        "docs/sngan.md",
+        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+        (
+            Option("base_filters", int, "width of both networks (64)"),
+            Option("d_steps", int, "discriminator steps per generator step (5)"),
+        ),
+        learning=Learning(300, 16, {"base_filters": 16}),
     )
 )

@@ -100,6 +100,7 @@ BUDGETS: dict[str, Budget] = {
     "wgan_gp": Budget(400, 16, {"base_filters": 32}, log_every=20),
     "lsgan": Budget(800, 32, {"latent_dim": 32, "base_filters": 16}, log_every=50),
     "wgan": Budget(1000, 32, {"latent_dim": 32, "base_filters": 16}, log_every=50),
+    "sngan": Budget(400, 16, {"base_filters": 16}, log_every=20),
     "cyclegan": Budget(
         250, 4, {"filters": 16, "residual_blocks": 2, "discriminator_filters": 16}, log_every=25
     ),

@@ -9,8 +9,8 @@ from keras import ops
 
 from ganzoo import losses as ganzoo_losses
 from ganzoo.base import GAN
-from ganzoo.models.wgan_gp import _all_layers
 from ganzoo.nets import dcgan, wgan
+from ganzoo.nets._common import batch_norm_layer_names
 from ganzoo.regularizers import R1, R2, non_negative
 
 LOSS_NAME = "relativistic_pairing"
@@ -75,11 +75,7 @@ class R3GAN(GAN):
                 f"R3GAN trains with the relativistic pairing loss; expected adversarial_loss="
                 f"{LOSS_NAME!r} or None, got {adversarial_loss!r}."
             )
-        batch_norms = [
-            layer.name
-            for layer in _all_layers(discriminator)
-            if isinstance(layer, keras.layers.BatchNormalization)
-        ]
+        batch_norms = batch_norm_layer_names(discriminator)
         if batch_norms:
             raise ValueError(
                 f"Expected an R3GAN discriminator without batch normalization (R1 and R2 are "

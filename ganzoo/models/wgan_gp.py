@@ -6,16 +6,8 @@ import keras
 
 from ganzoo.base import WassersteinGAN
 from ganzoo.nets import dcgan, wgan
+from ganzoo.nets._common import batch_norm_layer_names
 from ganzoo.regularizers import GradientPenalty, non_negative
-
-
-def _all_layers(model) -> list:
-    """Every layer of `model`, nested models' layers included."""
-    layers = []
-    for layer in getattr(model, "layers", []):
-        layers.append(layer)
-        layers.extend(_all_layers(layer))
-    return layers
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -69,11 +61,7 @@ class WGANGP(WassersteinGAN):
         regularizers=None,
         **kwargs,
     ):
-        batch_norms = [
-            layer.name
-            for layer in _all_layers(discriminator)
-            if isinstance(layer, keras.layers.BatchNormalization)
-        ]
+        batch_norms = batch_norm_layer_names(discriminator)
         if batch_norms:
             raise ValueError(
                 f"Expected a WGAN-GP critic without batch normalization (it couples the "

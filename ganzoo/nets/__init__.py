@@ -1,5 +1,16 @@
 """Generator and discriminator builders, one module per architecture family."""
 
-from ganzoo.nets import acgan, conditional, dcgan, infogan, mlp, patchgan, resnet, unet, wgan
+from ganzoo.nets import acgan, conditional, dcgan, infogan, mlp, patchgan, resnet, sngan, unet, wgan
 
-__all__ = ["acgan", "conditional", "dcgan", "infogan", "mlp", "patchgan", "resnet", "unet", "wgan"]
+__all__ = [
+    "acgan",
+    "conditional",
+    "dcgan",
+    "infogan",
+    "mlp",
+    "patchgan",
+    "resnet",
+    "sngan",
+    "unet",
+    "wgan",
+]

@@ -1,5 +1,6 @@
-"""Pieces shared by the image-to-image families (`resnet`, `unet`, `patchgan`): the
-reference's weight initialisation and its convolutions, and the image-shape check."""
+"""Pieces shared by the network families: the image-to-image families' (`resnet`,
+`unet`, `patchgan`) weight initialisation, convolutions and image-shape check, and the
+layer walk that critics' checks use (`batch_norm_layer_names`)."""
 
 from __future__ import annotations
 
@@ -27,3 +28,20 @@ def check_image_shape(image_shape, what: str) -> tuple[int, int, int]:
             f"Expected {what} image_shape (height, width, channels); got {image_shape!r}."
         )
     return shape
+
+
+def all_layers(model) -> list:
+    """Every layer of `model`, nested models' layers included."""
+    layers_ = []
+    for layer in getattr(model, "layers", []):
+        layers_.append(layer)
+        layers_.extend(all_layers(layer))
+    return layers_
+
+
+def batch_norm_layer_names(model) -> list[str]:
+    """Names of the `BatchNormalization` layers of `model`, nested models included: a
+    critic must have none where a loss or penalty treats examples one by one."""
+    return [
+        layer.name for layer in all_layers(model) if isinstance(layer, layers.BatchNormalization)
+    ]

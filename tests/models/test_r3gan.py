@@ -10,8 +10,8 @@ import tensorflow_datasets as tfds
 
 from ganzoo import losses, registry
 from ganzoo.models.r3gan import R3GAN
-from ganzoo.models.wgan_gp import _all_layers
 from ganzoo.nets import dcgan, wgan
+from ganzoo.nets._common import all_layers
 from ganzoo.regularizers import R1, R2
 from ganzoo.testing import GANTestCase
 
@@ -27,7 +27,7 @@ def _tiny(**overrides):
 
 
 def _batch_norms(model):
-    return [x for x in _all_layers(model) if isinstance(x, keras.layers.BatchNormalization)]
+    return [x for x in all_layers(model) if isinstance(x, keras.layers.BatchNormalization)]
 
 
 class TestR3GAN(GANTestCase):

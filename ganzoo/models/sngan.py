@@ -1,0 +1,127 @@
+"""SNGAN: spectral normalisation of the discriminator (Miyato et al., 2018)."""
+
+from __future__ import annotations
+
+import keras
+
+from ganzoo.base import GAN
+from ganzoo.layers import unnormalized_layers, update_spectral_norms
+from ganzoo.nets import sngan
+from ganzoo.nets._common import batch_norm_layer_names
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class SNGAN(GAN):
+    """SN-GAN (Miyato, Kataoka, Koyama & Yoshida, 2018, arXiv:1802.05957).
+
+    Every weight of the discriminator is spectrally normalised, `W / σ(W)`, with `σ`
+    estimated by one power iteration per discriminator update
+    (`ganzoo.layers.SpectralNormalization`; this model runs
+    `ganzoo.layers.update_spectral_norms(discriminator)` at the start of each
+    discriminator step, so the iteration runs once per update, not in D(fake), the
+    generator's step or a penalty's tape). The defaults are the authors' released
+    setting (pfnet-research/sngan_projection, `configs/sn_cifar10*.yml`, one of the six
+    the paper compares): the hinge loss `max(0, 1 - D(x)) + max(0, 1 + D(G(z)))` for D
+    and `-D(G(z))` for G, `n_dis = 5` discriminator updates per generator update, each on
+    its own real batch, and Adam(2e-4, β₁=0, β₂=0.9) for both players, batches of 64.
+
+    Batch size: as in `ganzoo.WGANGP`, a dataset batch holds `d_steps × B` images, split
+    into `d_steps` interleaved chunks of `B` (`GAN.critic_batches`); the generator step
+    uses `B` samples. For the paper's `B = 64`: `ganzoo.data.load(name, batch_size=5 * 64)`.
+
+    The discriminator must be spectrally normalised on every layer with a weight and
+    have no batch norm: a discriminator with a `BatchNormalization` layer, or with a
+    `Dense`/`Conv`/`Embedding` layer outside `ganzoo.layers.SpectralNormalization`
+    (Keras' own `SpectralNormalization` included), is refused with a `ValueError`.
+
+    Args:
+        generator: a `keras.Model` from latents to images in [-1, 1].
+        discriminator: a `keras.Model` from images to logits, every weight layer wrapped
+            in `ganzoo.layers.SpectralNormalization`.
+        latent_dim: size of `z` (128).
+        d_steps: discriminator updates per generator update (`n_dis`); default 5
+            (`default_d_steps`).
+        adversarial_loss: default `"hinge"`; any of `ganzoo.losses.ADVERSARIAL_LOSSES`
+            (the paper also trains with `"non_saturating"`).
+        **kwargs: passed to `ganzoo.GAN` (`regularizers`, `r1_gamma`, `seed`, `name`, ...).
+
+    Example:
+    >>> gan = ganzoo.SNGAN.for_images((32, 32, 3))
+    >>> gan.compile()
+    >>> gan.fit(ganzoo.data.load("cifar10", batch_size=5 * 64), epochs=20)
+    """
+
+    default_adversarial_loss = "hinge"
+    #: discriminator steps per generator step (`n_dis`); a dataset batch holds this many `B`.
+    default_d_steps = 5
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        latent_dim: int = 128,
+        *,
+        d_steps: int | None = None,
+        **kwargs,
+    ):
+        batch_norms = batch_norm_layer_names(discriminator)
+        if batch_norms:
+            raise ValueError(
+                f"Expected an SNGAN discriminator without batch normalization (spectral "
+                f"normalisation is its only normalisation); got BatchNormalization layers "
+                f"{batch_norms}."
+            )
+        unnormalized = unnormalized_layers(discriminator)
+        if unnormalized:
+            raise ValueError(
+                f"Expected an SNGAN discriminator with every weight layer wrapped in "
+                f"ganzoo.layers.SpectralNormalization; got layers without it: {unnormalized}."
+            )
+        super().__init__(
+            generator,
+            discriminator,
+            latent_dim,
+            d_steps=self.default_d_steps if d_steps is None else d_steps,
+            **kwargs,
+        )
+
+    def default_g_optimizer(self) -> keras.optimizers.Optimizer:
+        return keras.optimizers.Adam(2e-4, beta_1=0.0, beta_2=0.9)
+
+    def default_d_optimizer(self) -> keras.optimizers.Optimizer:
+        return keras.optimizers.Adam(2e-4, beta_1=0.0, beta_2=0.9)
+
+    def discriminator_step(self, real, condition) -> None:
+        """One power iteration of every spectral norm, then one discriminator update."""
+        update_spectral_norms(self.discriminator)
+        super().discriminator_step(real, condition)
+
+    @classmethod
+    def for_images(
+        cls,
+        image_shape: tuple[int, int, int],
+        latent_dim: int = 128,
+        base_filters: int = 64,
+        **kwargs,
+    ) -> SNGAN:
+        """Builds an SNGAN with the paper's standard CNN (Table 3) for `image_shape`.
+
+        Args:
+            image_shape: `(H, W, C)`, e.g. (32, 32, 3) (CIFAR-10) or (48, 48, 3) (STL-10).
+            latent_dim: size of `z` (128).
+            base_filters: width of both networks (64 in the paper; see
+                `ganzoo.nets.sngan`); smaller for a CPU.
+            **kwargs: passed to the constructor (`d_steps`, `adversarial_loss`, `seed`, ...).
+
+        Returns:
+            An uncompiled `SNGAN`.
+
+        Example:
+        >>> gan = ganzoo.SNGAN.for_images((32, 32, 3), base_filters=32)
+        """
+        return cls(
+            sngan.build_generator(image_shape, latent_dim, base_filters),
+            sngan.build_discriminator(image_shape, base_filters),
+            latent_dim,
+            **kwargs,
+        )
