@@ -43,6 +43,7 @@ from ganzoo.models.cgan import CGAN
 from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
+from ganzoo.models.sgan import SGAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan_gp import WGANGP
 from ganzoo.saving import load_model
@@ -51,6 +52,7 @@ __all__ = [
     "CGAN",
     "DCGAN",
     "GAN",
+    "SGAN",
     "WGANGP",
     "CycleGAN",
     "InfoGAN",

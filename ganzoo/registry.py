@@ -28,6 +28,7 @@ from ganzoo.models.cgan import CGAN
 from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
+from ganzoo.models.sgan import SGAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan_gp import WGANGP
 
@@ -257,5 +258,22 @@ register(
             Option("pool_size", int, "image pool size (50)"),
         ),
         latent_argument=None,
+    )
+)
+register(
+    Variant(
+        "sgan",
+        SGAN,
+        "labelled",
+        "Salimans et al. 2016",
+        "docs/sgan.md",
+        {
+            "image_shape": (8, 8, 1),
+            "num_classes": 3,
+            "latent_dim": 4,
+            "hidden_units": (8, 8),
+            "generator_units": (8,),
+        },
+        (Option("labelled", int, "labels kept, balanced over the classes (default: all)"),),
     )
 )

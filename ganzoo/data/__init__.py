@@ -6,6 +6,7 @@
 - `paired(ds_a, ds_b)`, `cyclegan_jitter`, `resize`, `digits_domains`: unpaired
   domains for CycleGAN.
 - `paired_images(path, direction)`: pix2pix-style side-by-side pairs.
+- `semi_supervised`: `load(name, labelled=N)`'s few labels (`-1`: unlabelled).
 - `DownloadError`: a tensorflow-datasets set that could not be downloaded.
 - `SyncEpoch`, `set_epoch`: per-epoch shuffle orders that a resumed run reproduces.
 - `check_images`, `check_labels`, `check_paired`, `check_not_empty`, `peek`: input
@@ -14,6 +15,7 @@
 See `docs/data.md`.
 """
 
+from ganzoo.data import semi_supervised
 from ganzoo.data.checks import check_images, check_labels, check_not_empty, check_paired, peek
 from ganzoo.data.cyclegan import cyclegan_jitter, digits_domains, paired, resize
 from ganzoo.data.datasets import DownloadError, load, num_classes
@@ -39,5 +41,6 @@ __all__ = [
     "paired_images",
     "peek",
     "resize",
+    "semi_supervised",
     "set_epoch",
 ]

@@ -1,0 +1,101 @@
+"""The semi-supervised GAN's networks (Salimans et al., 2016, the MNIST model of §5).
+
+After the authors' `train_mnist_feature_matching.py` (openai/improved-gan):
+
+- D, a K-class classifier: Gaussian noise (σ 0.3 on [0, 1] pixels), then dense ReLU
+  layers of 1000, 500, 250, 250, 250 units, each followed by Gaussian noise (σ 0.5),
+  then a dense layer to K class logits. It has two outputs, `[logits, features]`:
+  the features are the last hidden layer's activations (before its noise), the
+  layer the generator's feature matching reads.
+- G: `z ~ U(0, 1)¹⁰⁰`, dense 500 → BN → softplus, dense 500 → BN → softplus, dense
+  H·W·C with `tanh` (ganzoo's [-1, 1] images; the code's sigmoid on [0, 1]).
+
+What differs from the code: no weight normalisation (and so no data-dependent
+initialisation; Keras has no weight-norm layer); batch norm keeps its scale; the input
+noise is σ 0.6 on ganzoo's [-1, 1] pixels, the code's 0.3 on [0, 1] pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import keras
+from keras import layers
+
+from ganzoo.layers import GaussianNoise
+from ganzoo.nets._common import check_image_shape
+from ganzoo.nets.dcgan import batch_norm
+
+#: the paper's MNIST discriminator widths
+DISCRIMINATOR_UNITS = (1000, 500, 250, 250, 250)
+#: the paper's MNIST generator widths
+GENERATOR_UNITS = (500, 500)
+
+
+def build_sgan_generator(
+    image_shape: tuple[int, int, int],
+    latent_dim: int = 100,
+    hidden_units: Sequence[int] = GENERATOR_UNITS,
+) -> keras.Model:
+    """Builds the SGAN generator: dense → BN → softplus per hidden width, dense `tanh`.
+
+    Args:
+        image_shape: `(H, W, C)` of the generated images.
+        latent_dim: size of `z` (100 in the paper).
+        hidden_units: widths of the hidden layers (500, 500 in the paper).
+
+    Returns:
+        A functional `keras.Model` from `(batch, latent_dim)` to images in [-1, 1].
+
+    Example:
+    >>> g = build_sgan_generator((32, 32, 1))
+    """
+    shape = check_image_shape(image_shape, "the generator's")
+    z = keras.Input((int(latent_dim),), name="latent")
+    x = z
+    for units in hidden_units:
+        x = layers.Dense(int(units), use_bias=False)(x)
+        x = layers.Activation("softplus")(batch_norm()(x))
+    x = layers.Dense(math.prod(shape), activation="tanh", dtype="float32")(x)
+    images = layers.Reshape(shape, dtype="float32")(x)
+    return keras.Model(z, images, name="generator")
+
+
+def build_sgan_discriminator(
+    image_shape: tuple[int, int, int],
+    num_classes: int,
+    hidden_units: Sequence[int] = DISCRIMINATOR_UNITS,
+    input_noise: float = 0.6,
+    hidden_noise: float = 0.5,
+) -> keras.Model:
+    """Builds the SGAN discriminator: a noisy MLP classifier with two outputs.
+
+    Args:
+        image_shape: `(H, W, C)` of the input images.
+        num_classes: K, the number of class logits.
+        hidden_units: widths of the dense ReLU layers (1000, 500, 250, 250, 250).
+        input_noise: σ of the noise added to the pixels while training (0.6 on [-1, 1]
+            pixels is the paper's 0.3 on [0, 1]).
+        hidden_noise: σ of the noise after every hidden layer (0.5).
+
+    Returns:
+        A functional `keras.Model` from images to `[logits (batch, K), features
+        (batch, hidden_units[-1])]`.
+
+    Example:
+    >>> d = build_sgan_discriminator((32, 32, 1), num_classes=10)
+    >>> logits, features = d(images)
+    """
+    shape = check_image_shape(image_shape, "the discriminator's")
+    if not hidden_units:
+        raise ValueError(f"Expected at least one hidden layer; got hidden_units={hidden_units!r}.")
+    images = keras.Input(shape, name="images")
+    x = GaussianNoise(input_noise)(layers.Flatten()(images))
+    features = None
+    for i, units in enumerate(hidden_units):
+        features = layers.Dense(int(units), activation="relu", name=f"dense_{i}")(x)
+        x = GaussianNoise(hidden_noise)(features)
+    logits = layers.Dense(int(num_classes), name="logits", dtype="float32")(x)
+    features = layers.Activation("linear", name="features", dtype="float32")(features)
+    return keras.Model(images, [logits, features], name="discriminator")
