@@ -59,8 +59,9 @@ import numpy as np  # noqa: E402
 MODES = ("fit", "loop_a", "loop_b")
 
 # Registered name (`ganzoo.registry`) -> (its class's name, for_images kwargs of the
-# benchmark's standard size, batch size per generator step).
-CONFIGS = {
+# benchmark's standard size, batch size per generator step). Variants registered
+# without an entry here get `standard_config` (28×28×1 digits, batch 64).
+STANDARD_CONFIGS = {
     "vanilla": ("VanillaGAN", {"image_shape": (28, 28, 1)}, 64),
     "dcgan": ("DCGAN", {"image_shape": (28, 28, 1)}, 64),
     "wgan_gp": ("WGANGP", {"image_shape": (28, 28, 1)}, 64),
@@ -69,7 +70,7 @@ CONFIGS = {
     "cyclegan": ("CycleGAN", {"image_shape": (64, 64, 3)}, 1),
 }
 # Timed steps by default: a few seconds of training each on a 2-core CPU.
-DEFAULT_STEPS = {
+STANDARD_STEPS = {
     "vanilla": 400,
     "dcgan": 60,
     "wgan_gp": 8,
@@ -77,6 +78,37 @@ DEFAULT_STEPS = {
     "infogan": 24,
     "cyclegan": 16,
 }
+
+
+def standard_config(variant) -> tuple[str, dict, int]:
+    """The benchmark's configuration of a registered variant."""
+    if variant.name in STANDARD_CONFIGS:
+        return STANDARD_CONFIGS[variant.name]
+    if variant.data not in ("images", "labelled"):
+        raise SystemExit(f"no standard benchmark configuration for {variant.name!r}")
+    kwargs = {"image_shape": (28, 28, 1)}
+    if variant.data == "labelled":
+        kwargs["num_classes"] = 10
+    return variant.cls.__name__, kwargs, 64
+
+
+def _registry_configs() -> tuple[dict, dict]:
+    from ganzoo import registry
+
+    variants = [v for v in registry.variants() if v.data != "paired"]
+    configs = {v.name: standard_config(v) for v in variants}
+    steps = {v.name: STANDARD_STEPS.get(v.name, max(8, 60 // v.d_steps)) for v in variants}
+    return configs, steps
+
+
+CONFIGS, DEFAULT_STEPS = _registry_configs()
+
+
+def _labelled(name: str) -> bool:
+    """Whether the variant trains on `(images, labels)`."""
+    from ganzoo import registry
+
+    return registry.get(name).data == "labelled"
 
 
 # ---------------------------------------------------------------------- helpers
@@ -174,7 +206,7 @@ def digits_arrays(name: str) -> tuple:
         a, b = images[labels < 5], images[labels >= 5]
         count = min(len(a), len(b))
         return a[:count], b[:count]
-    if name == "cgan":
+    if _labelled(name):
         return images, labels
     return (images,)
 
@@ -202,7 +234,7 @@ def ganzoo_dataset(name: str, batch: int):
         batch_size=batch,
         image_size=size,
         seed=0,
-        with_labels=name == "cgan",
+        with_labels=_labelled(name),
         repeat=True,
     )
 

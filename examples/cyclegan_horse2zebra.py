@@ -178,9 +178,8 @@ def main(argv: list[str] | None = None) -> keras.callbacks.History:
         )
     train, test_a, test_b = load_data(args, image_size, args.batch_size)
     if args.max_batches:
-        preview = getattr(train, "_ganzoo_preview", None)
-        train = train.take(args.max_batches)
-        train._ganzoo_preview = preview  # the cheap first batch that fit's input check reads
+        # The cheap first batch that fit's input check reads goes along.
+        train = ganzoo.data.keep_preview(train.take(args.max_batches), train)
     steps_per_epoch = int(train.cardinality())
     if steps_per_epoch < 1:
         raise ValueError(f"Could not count the batches of one epoch ({steps_per_epoch}).")

@@ -60,6 +60,29 @@ class Option:
 
 
 @dataclasses.dataclass(frozen=True)
+class Learning:
+    """A variant's learning budget: how it must learn the offline digits in CI.
+
+    `tests/test_learning.py` trains the variant on the bundled digits at 32×32×1 for
+    `steps` generator steps and asserts that the Fréchet distance on the digits
+    classifier's features falls to at most 0.6 of the untrained model's
+    (`ganzoo.testing.learning`); `benchmarks/bench_learning.py` trains on to 0.3.
+
+    Args:
+        steps: generator steps.
+        batch_size: images per generator step (a variant with `d_steps` critic steps
+            reads `d_steps` times as many per step).
+        options: `for_images` arguments beyond the image shape (CPU-sized networks).
+        data: extra `ganzoo.data.load` arguments (e.g. `{"labelled": 100}`).
+    """
+
+    steps: int
+    batch_size: int = 32
+    options: dict[str, Any] = dataclasses.field(default_factory=dict)
+    data: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
 class Variant:
     """One registered variant.
 
@@ -74,6 +97,8 @@ class Variant:
         options: its own `ganzoo train` options.
         latent_argument: the `for_images` argument that `--latent-dim` sets (`None`
             when the variant has no latent vector).
+        learning: its `Learning` budget on the digits (`None`: not measured by
+            `tests/test_learning.py`).
     """
 
     name: str
@@ -84,6 +109,7 @@ class Variant:
     tiny: dict[str, Any]
     options: tuple[Option, ...] = ()
     latent_argument: str | None = "latent_dim"
+    learning: Learning | None = None
 
     @property
     def d_steps(self) -> int:

@@ -140,11 +140,7 @@ def _cyclegan_example():
 
 def _repeat(dataset):
     """`dataset.repeat()`, keeping the cheap first batch that fit's input check reads."""
-    preview = getattr(dataset, "_ganzoo_preview", None)
-    repeated = dataset.repeat()
-    if preview is not None:
-        repeated._ganzoo_preview = preview
-    return repeated
+    return ganzoo.data.keep_preview(dataset.repeat(), dataset)
 
 
 @dataclasses.dataclass

@@ -137,3 +137,19 @@ def test_fused_updates_train_like_plain_updates(tiny_images):
 
     for fused, plain in zip(train(True), train(False), strict=True):
         np.testing.assert_allclose(fused, plain, rtol=1e-4, atol=1e-5)
+
+
+def test_an_epoch_trains_steps_per_epoch_steps_whatever_steps_per_execution(tiny_images):
+    # Keras runs whole executions of steps_per_execution steps (the vanilla GAN's is 8):
+    # an epoch of 5 steps on an endless dataset must still train 5 steps, not 8.
+    from ganzoo import registry
+
+    gan = registry.get("vanilla").build_tiny(seed=1)
+    gan.compile()
+    assert gan.steps_per_execution == 8
+    data = tiny_images((8, 8, 1), count=16, batch_size=8).repeat()
+    gan.fit(data, epochs=2, steps_per_epoch=5, verbose=0)
+    assert int(gan.g_optimizer.iterations) == 10
+    assert gan.steps_per_execution == 8  # restored for the next fit
+    gan.fit(data, epochs=1, steps_per_epoch=16, verbose=0)
+    assert int(gan.g_optimizer.iterations) == 26

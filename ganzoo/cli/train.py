@@ -212,7 +212,8 @@ def _unpaired(args: argparse.Namespace, batch_size: int):
             except ValueError as error:
                 raise _folder_error(error, f"domain {side}: ") from None
         grid = tuple(
-            np.stack(list(d._ganzoo_preview.take(GRID_PAIRS).as_numpy_iterator())) for d in domains
+            np.stack(list(ganzoo.data.preview(d).take(GRID_PAIRS).as_numpy_iterator()))
+            for d in domains
         )
         count = min(len(grid[0]), len(grid[1]))
         pairs = ganzoo.data.paired(*domains, batch_size=batch_size, shuffle=False)
@@ -246,7 +247,7 @@ def _unpaired(args: argparse.Namespace, batch_size: int):
     except ValueError as error:
         raise usage(f"--dataset {args.dataset!r}: {first_line(error)}") from None
     grid = tuple(
-        np.stack(list(s._ganzoo_preview.take(GRID_PAIRS).as_numpy_iterator())) for s in splits
+        np.stack(list(ganzoo.data.preview(s).take(GRID_PAIRS).as_numpy_iterator())) for s in splits
     )
     pairs = ganzoo.data.paired(*splits, batch_size=batch_size, shuffle=False)
     return pairs, grid
@@ -336,9 +337,7 @@ def _first_batches(dataset, steps: int):
     """The first `steps` batches of every epoch of a ganzoo dataset (for short runs)."""
     if steps < 1:
         raise usage(f"--steps-per-epoch must be positive; got {steps}.")
-    limited = dataset.take(steps)
-    # Keep the cheap preview that `ganzoo.data.peek` checks the first batch with.
-    preview = getattr(dataset, "_ganzoo_preview", None)
-    if preview is not None:
-        limited._ganzoo_preview = preview
-    return limited
+    from ganzoo.data import keep_preview
+
+    # The cheap preview that `ganzoo.data.peek` checks the first batch with goes along.
+    return keep_preview(dataset.take(steps), dataset)

@@ -7,6 +7,8 @@ and what came; and ganzoo's per-epoch data order is synchronised with `fit`'s ep
 
 from __future__ import annotations
 
+import math
+
 import keras
 import tensorflow as tf
 from keras import ops
@@ -41,6 +43,7 @@ class CheckedFit:
         if first is not None:  # a Python iterator cannot be looked at without consuming it
             self.check_batch(first)
         self._check_global_batch(x, first, kwargs.get("batch_size"))
+        compiled_steps = self._fit_steps_per_execution(kwargs.get("steps_per_epoch"))
         if isinstance(x, tf.data.Dataset):
             kwargs.setdefault("shuffle", False)  # a dataset shuffles itself
         callbacks = kwargs.get("callbacks")
@@ -49,7 +52,23 @@ class CheckedFit:
             if not any(isinstance(c, SyncEpoch) for c in callbacks):
                 callbacks.insert(0, SyncEpoch())
             kwargs["callbacks"] = callbacks
-        return super().fit(x, y, **kwargs)
+        try:
+            return super().fit(x, y, **kwargs)
+        finally:
+            if compiled_steps is not None:
+                self.steps_per_execution, self.train_function = compiled_steps, None
+
+    def _fit_steps_per_execution(self, steps_per_epoch: int | None) -> int | None:
+        # Keras 3.15 runs whole executions: with steps_per_epoch=60 and
+        # steps_per_execution=8 an epoch of an endless dataset trains 64 steps. This
+        # `fit` executes the largest number of steps that divides the epoch instead;
+        # returns the compiled number to restore afterwards (None: unchanged).
+        executions = int(getattr(self, "steps_per_execution", 1) or 1)
+        if not steps_per_epoch or executions == 1 or steps_per_epoch % executions == 0:
+            return None
+        self.steps_per_execution = math.gcd(int(steps_per_epoch), executions)
+        self.train_function = None  # traced for the other number of steps
+        return executions
 
     def first_images(self, data):
         """The images of a dataset element whose batch size is checked."""

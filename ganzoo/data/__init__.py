@@ -7,6 +7,8 @@
   domains for CycleGAN.
 - `paired_images(path, direction)`: pix2pix-style side-by-side pairs.
 - `semi_supervised`: `load(name, labelled=N)`'s few labels (`-1`: unlabelled).
+- `preview`, `keep_preview`: the cheap first batch of a ganzoo dataset that `peek`
+  reads, and handing it on to a dataset derived from it.
 - `DownloadError`: a tensorflow-datasets set that could not be downloaded.
 - `SyncEpoch`, `set_epoch`: per-epoch shuffle orders that a resumed run reproduces.
 - `check_images`, `check_labels`, `check_paired`, `check_not_empty`, `peek`: input
@@ -22,6 +24,7 @@ from ganzoo.data.datasets import DownloadError, load, num_classes
 from ganzoo.data.digits import load_digits_arrays
 from ganzoo.data.folder import image_folder
 from ganzoo.data.pipeline import SyncEpoch, set_epoch
+from ganzoo.data.previews import keep_preview, preview
 from ganzoo.data.side_by_side import paired_images
 
 __all__ = [
@@ -34,12 +37,14 @@ __all__ = [
     "cyclegan_jitter",
     "digits_domains",
     "image_folder",
+    "keep_preview",
     "load",
     "load_digits_arrays",
     "num_classes",
     "paired",
     "paired_images",
     "peek",
+    "preview",
     "resize",
     "semi_supervised",
     "set_epoch",

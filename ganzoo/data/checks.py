@@ -14,6 +14,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganzoo.data import previews
+
 # Images may leave [-1, 1] by this much (rounding in resizes, low-precision floats).
 RANGE_TOLERANCE = 1e-3
 _EMPTY_HINT = (
@@ -243,8 +245,8 @@ def peek(data: Any) -> Any:
     >>> check_images(images); check_labels(labels, num_classes=10)
     """
     if isinstance(data, tf.data.Dataset):
-        preview = getattr(data, "_ganzoo_preview", None)
-        for element in (preview if preview is not None else data).take(1):
+        first = previews.preview(data)
+        for element in (first if first is not None else data).take(1):
             return element
         raise ValueError(
             f"dataset: expected at least one batch, got an empty dataset{_EMPTY_HINT}."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from ganzoo.data import pipeline
+from ganzoo.data import pipeline, previews
 
 _METHODS = ("nearest", "bilinear", "bicubic")
 
@@ -56,7 +56,7 @@ def paired(
     ...                      augment=ganzoo.data.cyclegan_jitter)
     >>> ds = ganzoo.data.paired(a, b, batch_size=1, shuffle=False)
     """
-    previews = [getattr(ds, "_ganzoo_preview", None) for ds in (ds_a, ds_b)]
+    firsts = [previews.preview(ds) for ds in (ds_a, ds_b)]
     ds_a, spec_a = _images_only(ds_a, "ds_a")
     ds_b, spec_b = _images_only(ds_b, "ds_b")
     rank_a, rank_b = spec_a.shape.rank, spec_b.shape.rank
@@ -125,9 +125,9 @@ def paired(
         return ds.batch(batch_size, drop_remainder=drop_remainder)
 
     ds = pipeline.epoch_stream(make_epoch, num_batches=num_batches, repeat=False)
-    if all(preview is not None for preview in previews):
-        a, b = (_images_only(preview, "preview")[0] for preview in previews)
-        ds._ganzoo_preview = tf.data.Dataset.zip(a, b).batch(batch_size).take(1)
+    if all(first is not None for first in firsts):
+        a, b = (_images_only(first, "preview")[0] for first in firsts)
+        previews.set_preview(ds, tf.data.Dataset.zip(a, b).batch(batch_size).take(1))
     return ds
 
 

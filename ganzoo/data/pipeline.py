@@ -29,6 +29,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganzoo.data import previews
+
 AUTOTUNE = tf.data.AUTOTUNE
 # Shuffle buffers hold cached (mostly uint8) examples; this bounds their memory.
 SHUFFLE_BUFFER_BYTES = 256 * 2**20
@@ -320,8 +322,7 @@ def build(
 
     ds = epoch_stream(make_epoch, num_batches=num_batches, repeat=repeat)
     preview = finish(preview, epoch_key(seed, tf.constant(0, tf.int64)))
-    ds._ganzoo_preview = preview if batch_size is None else preview.take(1)
-    return ds
+    return previews.set_preview(ds, preview if batch_size is None else preview.take(1))
 
 
 def _apply(element: tuple, image_fn: Callable[[tf.Tensor], tf.Tensor]):

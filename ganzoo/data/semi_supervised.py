@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from ganzoo.data import checks, pipeline
+from ganzoo.data import checks, pipeline, previews
 
 UNLABELLED = -1
 #: the name of an image folder's subfolder of unlabelled images
@@ -131,9 +131,8 @@ def build(source: tf.data.Dataset, *, labelled: int, **kwargs) -> tf.data.Datase
         return tf.concat([a[0], b[0]], 0), tf.concat([a[1], b[1]], 0)
 
     ds = tf.data.Dataset.zip((main, extra)).map(join).prefetch(pipeline.AUTOTUNE)
-    ds._ganzoo_preview = tf.data.Dataset.zip((main._ganzoo_preview, extra._ganzoo_preview)).map(
-        join
-    )
+    first = tf.data.Dataset.zip((previews.preview(main), previews.preview(extra)))
+    previews.set_preview(ds, first.map(join))
     ds._ganzoo_parts = (main, extra)  # keeps their epoch counters alive
     ds.labelled_indices = indices
     return ds

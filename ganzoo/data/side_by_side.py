@@ -6,6 +6,7 @@ import os
 
 import tensorflow as tf
 
+from ganzoo.data import previews
 from ganzoo.data.folder import image_folder
 
 DIRECTIONS = ("a2b", "b2a")
@@ -76,8 +77,6 @@ def paired_images(
         return (left, right) if direction == "a2b" else (right, left)
 
     pairs = wide.map(split, num_parallel_calls=tf.data.AUTOTUNE)
-    preview = getattr(wide, "_ganzoo_preview", None)
-    if preview is not None:
-        pairs._ganzoo_preview = preview.map(split)
+    previews.keep_preview(pairs, wide, lambda first: first.map(split))
     pairs.file_paths = wide.file_paths
     return pairs
