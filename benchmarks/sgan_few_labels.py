@@ -117,8 +117,10 @@ def main() -> None:
     parser.add_argument("--held-out", type=int, default=500)
     args = parser.parse_args()
     train_x, train_y, test_x, test_y = split(args.held_out)
-    print(f"digits 32x32: {len(train_y)} training images, {len(test_y)} held out; "
-          f"{args.steps} steps of batch {args.batch_size}")
+    print(
+        f"digits 32x32: {len(train_y)} training images, {len(test_y)} held out; "
+        f"{args.steps} steps of batch {args.batch_size}"
+    )
     total = time.process_time()
     for labelled in args.labels:
         scores = {"sgan": [], "supervised": []}

@@ -101,6 +101,7 @@ BUDGETS: dict[str, Budget] = {
     "cyclegan": Budget(
         250, 4, {"filters": 16, "residual_blocks": 2, "discriminator_filters": 16}, log_every=25
     ),
+    "sgan": Budget(600, 100, log_every=50),
 }
 DEFAULT_BUDGET = Budget(500)
 QUICK_BUDGET = Budget(4, 8, log_every=2)

@@ -106,7 +106,10 @@ def build(source: tf.data.Dataset, *, labelled: int, **kwargs) -> tf.data.Datase
     keep[indices] = True
     keep_tensor = tf.constant(keep)
     marked = source.enumerate().map(
-        lambda i, e: (e[0], tf.where(tf.gather(keep_tensor, i), tf.cast(e[1], tf.int32), UNLABELLED))
+        lambda i, e: (
+            e[0],
+            tf.where(tf.gather(keep_tensor, i), tf.cast(e[1], tf.int32), UNLABELLED),
+        )
     )
     images, kept = next(
         source.enumerate()
@@ -153,7 +156,9 @@ def unlabelled_folder(files: tf.data.Dataset) -> tf.data.Dataset:
     if UNLABELLED_FOLDER not in names:
         return files
     position = names.index(UNLABELLED_FOLDER)
-    table = tf.constant([i - (i > position) if i != position else UNLABELLED for i in range(len(names))])
+    table = tf.constant(
+        [i - (i > position) if i != position else UNLABELLED for i in range(len(names))]
+    )
     mapped = files.map(lambda x, y: (x, tf.gather(table, y)))
     mapped.class_names = [n for n in names if n != UNLABELLED_FOLDER]
     mapped.file_paths = files.file_paths

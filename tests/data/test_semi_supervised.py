@@ -96,9 +96,9 @@ def test_check_has_labelled_scans_past_the_first_batch():
     data = tf.data.Dataset.from_tensor_slices((images, later)).batch(4)
     semi_supervised.check_has_labelled(data)
     none = tf.data.Dataset.from_tensor_slices((images, np.full(16, -1, "int32"))).batch(4)
-    with pytest.raises(ValueError, match="labelled image.*none at all"):
+    with pytest.raises(ValueError, match=r"labelled image.*none at all"):
         semi_supervised.check_has_labelled(none)
-    with pytest.raises(ValueError, match="first 1,000 batches"):
+    with pytest.raises(ValueError, match=r"first 1,000 batches"):
         semi_supervised.check_has_labelled(none.repeat())
     with pytest.raises(ValueError, match="none at all"):
         semi_supervised.check_has_labelled((images, np.full(16, -1)))
