@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> keras.callbacks.History:
         image_shape, num_classes=num_classes, latent_dim=args.latent_dim, seed=args.seed
     )
     gan.compile()
+    gan.initialize(next(iter(dataset))[0])  # the data-dependent init of D's weight norm
     callbacks = training_callbacks(
         args.out, restart=args.restart, image_grid=ImageGrid(os.path.join(args.out, "samples"))
     )

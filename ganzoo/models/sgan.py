@@ -31,20 +31,23 @@ class SGAN(GAN):
     It trains on `(images, labels)` with `-1` marking unlabelled images
     (`ganzoo.data.load(name, labelled=N)`); `fit` refuses labels outside `[-1, K)` and
     data without any labelled image before a step runs. Defaults are the authors'
-    MNIST code: `z ~ U(0, 1)¹⁰⁰`, Adam(3e-3, beta_1=0.5) on both sides; networks in
-    `ganzoo.nets.sgan`. `gan.classifier` is the classifier, images → K logits.
+    MNIST code: `z ~ U(0, 1)¹⁰⁰`, Adam(3e-3, beta_1=0.5) on both sides, D's loss
+    `supervised + 0.5 × unsupervised`; networks in `ganzoo.nets.sgan` (D weight-
+    normalised; `gan.initialize(images)` is the code's data-dependent initialisation). `gan.classifier` is the classifier, images → K logits.
 
     Args:
         generator: a `keras.Model` from latents to images in [-1, 1].
         discriminator: a `keras.Model` from images to `[logits (batch, K), features]`.
         latent_dim: size of `z`.
         num_classes: K.
-        unsupervised_weight: weight of the GAN loss in D's loss (1 in the paper).
+        unsupervised_weight: weight of the GAN loss in D's loss (0.5, the authors' code,
+            whose `loss_unl` halves both terms; the paper's equation has 1).
         **kwargs: see `ganzoo.GAN` (`adversarial_loss`, `r1_gamma`, `seed`, ...).
 
     Example:
     >>> gan = ganzoo.SGAN.for_images((32, 32, 1), num_classes=10)
     >>> gan.compile()
+    >>> gan.initialize(real_images[:500])
     >>> gan.fit(ganzoo.data.load("mnist", image_size=32, batch_size=100, labelled=100),
     ...         epochs=50)
     >>> predictions = ops.argmax(gan.classifier(images), axis=-1)
@@ -57,7 +60,7 @@ class SGAN(GAN):
         latent_dim: int,
         num_classes: int,
         *,
-        unsupervised_weight: float = 1.0,
+        unsupervised_weight: float = 0.5,
         **kwargs,
     ):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
@@ -98,6 +101,12 @@ class SGAN(GAN):
             # Not tracked: its weights are D's, saved once with D.
             object.__setattr__(self, "_classifier", keras.Model(d.inputs, d.outputs[0]))
         return self._classifier
+
+    def initialize(self, images) -> bool:
+        """The authors' data-dependent initialisation of D's weight-normalised layers on
+        a batch of real images (they use 500); call it once before `fit`. Returns
+        whether it ran (False when D was already initialised, e.g. after loading)."""
+        return sgan_nets.initialize_discriminator(self.discriminator, images)
 
     def extra_log_names(self) -> list[str]:
         return ["supervised_loss", "unsupervised_loss", "labelled_accuracy"]

@@ -2,17 +2,20 @@
 
 After the authors' `train_mnist_feature_matching.py` (openai/improved-gan):
 
-- D, a K-class classifier: Gaussian noise (σ 0.3 on [0, 1] pixels), then dense ReLU
-  layers of 1000, 500, 250, 250, 250 units, each followed by Gaussian noise (σ 0.5),
-  then a dense layer to K class logits. It has two outputs, `[logits, features]`:
+- D, a K-class classifier: Gaussian noise (σ 0.3 on [0, 1] pixels), then weight-
+  normalised dense ReLU layers (`ganzoo.layers.WeightNormDense`, their scale `g` fixed
+  at its data-dependent value) of 1000, 500, 250, 250, 250 units, each followed by
+  Gaussian noise (σ 0.5), then a weight-normalised dense layer (trained `g`) to K class
+  logits. `initialize_discriminator` is the code's data-dependent initialisation. It has two outputs, `[logits, features]`:
   the features are the last hidden layer's activations (before its noise), the
   layer the generator's feature matching reads.
 - G: `z ~ U(0, 1)¹⁰⁰`, dense 500 → BN → softplus, dense 500 → BN → softplus, dense
   H·W·C with `tanh` (ganzoo's [-1, 1] images; the code's sigmoid on [0, 1]).
 
-What differs from the code: no weight normalisation (and so no data-dependent
-initialisation; Keras has no weight-norm layer); batch norm keeps its scale; the input
-noise is σ 0.6 on ganzoo's [-1, 1] pixels, the code's 0.3 on [0, 1] pixels.
+What differs from the code: G's output layer is a plain dense layer (the code weight-
+normalises it too); batch norm keeps its scale; the input noise is σ 0.6 on ganzoo's
+[-1, 1] pixels, the code's 0.3 on [0, 1] pixels; no Polyak averaging of D's weights
+for testing.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections.abc import Sequence
 import keras
 from keras import layers
 
-from ganzoo.layers import GaussianNoise
+from ganzoo.layers import GaussianNoise, WeightNormDense
 from ganzoo.nets._common import check_image_shape
 from ganzoo.nets.dcgan import batch_norm
 
@@ -94,8 +97,30 @@ def build_sgan_discriminator(
     x = GaussianNoise(input_noise)(layers.Flatten()(images))
     features = None
     for i, units in enumerate(hidden_units):
-        features = layers.Dense(int(units), activation="relu", name=f"dense_{i}")(x)
+        features = WeightNormDense(int(units), "relu", train_scale=False, name=f"dense_{i}")(x)
         x = GaussianNoise(hidden_noise)(features)
-    logits = layers.Dense(int(num_classes), name="logits", dtype="float32")(x)
+    logits = WeightNormDense(int(num_classes), name="logits", dtype="float32")(x)
     features = layers.Activation("linear", name="features", dtype="float32")(features)
     return keras.Model(images, [logits, features], name="discriminator")
+
+
+def initialize_discriminator(discriminator: keras.Model, images) -> bool:
+    """The data-dependent initialisation of D's `WeightNormDense` layers on a batch of
+    real images, layer by layer from the input (noise on, as in the authors' code).
+
+    Args:
+        discriminator: a model from `build_sgan_discriminator`.
+        images: a batch of real images.
+
+    Returns:
+        Whether it ran (False when the layers were already initialised).
+
+    Example:
+    >>> initialize_discriminator(d, images)
+    """
+    ran = False
+    for layer in discriminator.layers:
+        if isinstance(layer, WeightNormDense):
+            inputs = keras.Model(discriminator.input, layer.input)(images, training=True)
+            ran = layer.initialize(inputs) or ran
+    return ran

@@ -12,6 +12,7 @@ from keras import ops
 
 from ganzoo import cli, registry
 from ganzoo.core.replicas import global_sum, num_replicas
+from ganzoo.layers import WeightNormDense
 from ganzoo.models.sgan import SGAN
 from ganzoo.nets import sgan as sgan_nets
 from ganzoo.testing import GANTestCase
@@ -114,7 +115,7 @@ def test_discriminator_scores_are_logsumexp_and_losses_follow_the_paper():
     np.testing.assert_array_equal(np.asarray(terms["supervised_loss"])[[1, 3]], 0.0)
     np.testing.assert_allclose(
         terms["d_loss"],
-        np.asarray(terms["supervised_loss"]) + terms["unsupervised_loss"],
+        np.asarray(terms["supervised_loss"]) + 0.5 * np.asarray(terms["unsupervised_loss"]),
         rtol=1e-6,
     )
     none = gan_quiet.discriminator_loss(real, fake, None, np.full(4, -1, "int32"))
@@ -161,11 +162,12 @@ def test_paper_defaults():
     for optimizer in (gan.g_optimizer, gan.d_optimizer):
         assert float(optimizer.learning_rate) == pytest.approx(3e-3)
         assert optimizer.beta_1 == pytest.approx(0.5)
-    assert gan.latent_dim == 100 and gan.unsupervised_weight == 1.0
-    dense = [
-        layer.units for layer in gan.discriminator.layers if isinstance(layer, keras.layers.Dense)
-    ]
-    assert dense == [1000, 500, 250, 250, 250, 10]
+    # The authors' loss_unl: 0.5 (softplus(-lse(l_real)) + softplus(lse(l_fake))).
+    assert gan.latent_dim == 100 and gan.unsupervised_weight == 0.5
+    dense = [layer for layer in gan.discriminator.layers if isinstance(layer, WeightNormDense)]
+    assert [layer.units for layer in dense] == [1000, 500, 250, 250, 250, 10]
+    # g fixed at its data-dependent value in the hidden layers, trained in the logits'.
+    assert [layer.train_scale for layer in dense] == [False] * 5 + [True]
     noise = [layer.stddev for layer in gan.discriminator.layers if hasattr(layer, "stddev")]
     assert noise == [0.6] + [0.5] * 5
     g_dense = [
@@ -214,3 +216,26 @@ def test_example_trains_saves_and_resumes_on_mock_mnist(tmp_path):
     gan = keras.models.load_model(os.path.join(out, "sgan.keras"))
     assert isinstance(gan, SGAN) and gan.image_shape == (28, 28, 1)
     assert int(gan.g_optimizer.iterations) == 4
+
+
+def test_weight_norm_dense_and_its_data_dependent_init():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(64, 5)).astype("float32")
+    layer = WeightNormDense(3, train_scale=False)
+    layer(x)
+    v = np.asarray(layer.kernel)
+    w = v / np.linalg.norm(v, axis=0) * np.asarray(layer.scale)
+    np.testing.assert_allclose(layer(x), x @ w + np.asarray(layer.bias), rtol=1e-5, atol=1e-6)
+    assert [var.name for var in layer.trainable_variables] == ["kernel", "bias"]
+    assert layer.initialize(x) and not layer.initialize(x * 10.0)
+    out = np.asarray(layer(x))
+    np.testing.assert_allclose(out.mean(0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(out.std(0), 1.0, rtol=1e-4)
+    # The whole discriminator (noise off), layer by layer: its logits start standardised.
+    d = sgan_nets.build_sgan_discriminator((8, 8, 1), 3, (8, 8), 0.0, 0.0)
+    gan = SGAN(sgan_nets.build_sgan_generator((8, 8, 1), 4, (8,)), d, 4, 3)
+    images = rng.uniform(-1, 1, (32, 8, 8, 1)).astype("float32")
+    assert gan.initialize(images) and not gan.initialize(images)
+    logits = np.asarray(d(images)[0])
+    np.testing.assert_allclose(logits.mean(0), 0.0, atol=1e-4)
+    np.testing.assert_allclose(logits.std(0), 1.0, rtol=1e-3)
