@@ -355,6 +355,8 @@ def run_variant(variant: registry.Variant, out: str, quick: bool, real: np.ndarr
             seed=SEED,
         )
         wall, cpu = time.perf_counter(), time.process_time()
+        if hasattr(model, "initialize"):  # a data-dependent init (SGAN's weight norm)
+            model.initialize(next(iter(data.train))[0])
         history = model.fit(
             data.train,
             epochs=epochs,

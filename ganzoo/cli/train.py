@@ -89,6 +89,8 @@ def train(args: argparse.Namespace, callbacks: list | tuple = ()) -> str:
         )
         _check_resume(args, options, out, backup)
         start = time.perf_counter()
+        if hasattr(gan, "initialize"):  # a data-dependent init (SGAN's weight norm)
+            gan.initialize(next(iter(dataset))[0])
         try:
             gan.fit(dataset, epochs=args.epochs, callbacks=[*run_callbacks, *callbacks])
         except DivergenceError as error:

@@ -9,11 +9,11 @@ After the authors' `train_mnist_feature_matching.py` (openai/improved-gan):
   logits. `initialize_discriminator` is the code's data-dependent initialisation. It has two outputs, `[logits, features]`:
   the features are the last hidden layer's activations (before its noise), the
   layer the generator's feature matching reads.
-- G: `z ~ U(0, 1)¹⁰⁰`, dense 500 → BN → softplus, dense 500 → BN → softplus, dense
+- G: `z ~ U(0, 1)¹⁰⁰`, dense 500 → BN → softplus, dense 500 → BN → softplus, a
+  weight-normalised dense layer (the code's `nn.l2normalize`, `g` trained from 1) to
   H·W·C with `tanh` (ganzoo's [-1, 1] images; the code's sigmoid on [0, 1]).
 
-What differs from the code: G's output layer is a plain dense layer (the code weight-
-normalises it too); batch norm keeps its scale; the input noise is σ 0.6 on ganzoo's
+What differs from the code: batch norm keeps its scale; the input noise is σ 0.6 on ganzoo's
 [-1, 1] pixels, the code's 0.3 on [0, 1] pixels; no Polyak averaging of D's weights
 for testing.
 """
@@ -41,7 +41,8 @@ def build_sgan_generator(
     latent_dim: int = 100,
     hidden_units: Sequence[int] = GENERATOR_UNITS,
 ) -> keras.Model:
-    """Builds the SGAN generator: dense → BN → softplus per hidden width, dense `tanh`.
+    """Builds the SGAN generator: dense → BN → softplus per hidden width, then a
+    weight-normalised dense layer with `tanh`.
 
     Args:
         image_shape: `(H, W, C)` of the generated images.
@@ -60,7 +61,7 @@ def build_sgan_generator(
     for units in hidden_units:
         x = layers.Dense(int(units), use_bias=False)(x)
         x = layers.Activation("softplus")(batch_norm()(x))
-    x = layers.Dense(math.prod(shape), activation="tanh", dtype="float32")(x)
+    x = WeightNormDense(math.prod(shape), "tanh", name="output", dtype="float32")(x)
     images = layers.Reshape(shape, dtype="float32")(x)
     return keras.Model(z, images, name="generator")
 

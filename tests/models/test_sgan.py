@@ -171,9 +171,14 @@ def test_paper_defaults():
     noise = [layer.stddev for layer in gan.discriminator.layers if hasattr(layer, "stddev")]
     assert noise == [0.6] + [0.5] * 5
     g_dense = [
-        layer.units for layer in gan.generator.layers if isinstance(layer, keras.layers.Dense)
+        layer.units
+        for layer in gan.generator.layers
+        if isinstance(layer, (keras.layers.Dense, WeightNormDense))
     ]
     assert g_dense == [500, 500, 32 * 32]
+    # G's output layer is weight-normalised (the code's nn.l2normalize), its g trained.
+    assert isinstance(gan.generator.layers[-2], WeightNormDense)
+    assert gan.generator.layers[-2].train_scale
     latents = np.asarray(gan.sample_latent(1000))
     assert (
         latents.min() >= 0.0
