@@ -46,6 +46,7 @@ from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
 from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.r3gan import R3GAN
+from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan import WGAN
@@ -59,6 +60,7 @@ __all__ = [
     "GAN",
     "LSGAN",
     "R3GAN",
+    "SGAN",
     "SNGAN",
     "WGAN",
     "WGANGP",

@@ -14,8 +14,8 @@ Data kinds (what a dataset element holds; see docs/data.md):
 Example:
 >>> from ganzoo import registry
 >>> registry.names()
-['acgan', 'cgan', 'cyclegan', 'dcgan', 'infogan', 'lsgan', 'r3gan', 'sngan', 'vanilla',
- 'wgan', 'wgan_gp']
+['acgan', 'cgan', 'cyclegan', 'dcgan', 'infogan', 'lsgan', 'r3gan', 'sgan', 'sngan',
+ 'vanilla', 'wgan', 'wgan_gp']
 >>> entry = registry.get("dcgan")
 >>> gan = entry.build((32, 32, 1), latent_dim=64)
 """
@@ -32,6 +32,7 @@ from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
 from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.r3gan import R3GAN
+from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan import WGAN
@@ -356,5 +357,22 @@ register(
             Option("d_steps", int, "discriminator steps per generator step (5)"),
         ),
         learning=Learning(300, 16, {"base_filters": 16}),
+    )
+)
+register(
+    Variant(
+        "sgan",
+        SGAN,
+        "labelled",
+        "Salimans et al. 2016",
+        "docs/sgan.md",
+        {
+            "image_shape": (8, 8, 1),
+            "num_classes": 3,
+            "latent_dim": 4,
+            "hidden_units": (8, 8),
+            "generator_units": (8,),
+        },
+        (Option("labelled", int, "labels kept, balanced over the classes (default: all)"),),
     )
 )

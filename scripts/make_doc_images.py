@@ -106,6 +106,7 @@ BUDGETS: dict[str, Budget] = {
     ),
     "acgan": Budget(400, log_every=25),
     "r3gan": Budget(2400, 16, {"base_filters": 16}, log_every=100),
+    "sgan": Budget(600, 100, log_every=50),
 }
 DEFAULT_BUDGET = Budget(500)
 QUICK_BUDGET = Budget(4, 8, log_every=2)
@@ -359,6 +360,8 @@ def run_variant(variant: registry.Variant, out: str, quick: bool, real: np.ndarr
             seed=SEED,
         )
         wall, cpu = time.perf_counter(), time.process_time()
+        if hasattr(model, "initialize"):  # a data-dependent init (SGAN's weight norm)
+            model.initialize(next(iter(data.train))[0])
         history = model.fit(
             data.train,
             epochs=epochs,

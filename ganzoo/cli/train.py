@@ -53,6 +53,7 @@ def train(args: argparse.Namespace, callbacks: list | tuple = ()) -> str:
     if os.path.exists(out) and not os.path.isdir(out):
         raise usage(f"--out {out!r} is a file; expected a folder (or a new name).")
     options = {name: getattr(args, name, None) for name in getattr(args, "variant_options", ())}
+    options.pop("labelled", None)  # a data option (SGAN's --labelled), read by _single
     d_steps = options.get("d_steps") or variant.d_steps
     keras.utils.set_random_seed(args.seed)
     try:
@@ -88,6 +89,8 @@ def train(args: argparse.Namespace, callbacks: list | tuple = ()) -> str:
         )
         _check_resume(args, options, out, backup)
         start = time.perf_counter()
+        if hasattr(gan, "initialize"):  # a data-dependent init (SGAN's weight norm)
+            gan.initialize(next(iter(dataset))[0])
         try:
             gan.fit(dataset, epochs=args.epochs, callbacks=[*run_callbacks, *callbacks])
         except DivergenceError as error:
@@ -172,6 +175,7 @@ def _single(variant: registry.Variant, args: argparse.Namespace, batch_size: int
             seed=args.seed,
             with_labels=labelled,
             data_dir=args.data_dir,
+            labelled=getattr(args, "labelled", None),
         )
         extra = {"num_classes": ganzoo.data.num_classes(args.dataset, args.data_dir)}
     except ganzoo.data.DownloadError:

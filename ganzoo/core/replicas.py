@@ -43,3 +43,22 @@ def draw_for_replica(
     values = sampler((local * replicas, *shape[1:]), seed=seed, **kwargs)
     replica_id = tf.distribute.get_replica_context().replica_id_in_sync_group
     return values[replica_id * local : (replica_id + 1) * local]
+
+
+def global_sum(value):
+    """`value` summed over the replicas in sync (itself without a strategy).
+
+    Differentiable: the gradient of an all-reduce sum is an all-reduce sum, so a loss
+    built on global-batch statistics (a masked mean over the labelled images of the
+    global batch, feature matching on the global batch's mean features) trains N
+    replicas exactly as one device.
+
+    Args:
+        value: a tensor computed on this replica.
+
+    Returns:
+        A tensor of the same shape: the sum over all replicas.
+    """
+    if num_replicas() == 1:
+        return value
+    return tf.distribute.get_replica_context().all_reduce(tf.distribute.ReduceOp.SUM, value)

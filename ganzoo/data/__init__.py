@@ -6,6 +6,7 @@
 - `paired(ds_a, ds_b)`, `cyclegan_jitter`, `resize`, `digits_domains`: unpaired
   domains for CycleGAN.
 - `paired_images(path, direction)`: pix2pix-style side-by-side pairs.
+- `semi_supervised`: `load(name, labelled=N)`'s few labels (`-1`: unlabelled).
 - `preview`, `keep_preview`: the cheap first batch of a ganzoo dataset that `peek`
   reads, and handing it on to a dataset derived from it.
 - `DownloadError`: a tensorflow-datasets set that could not be downloaded.
@@ -16,6 +17,7 @@
 See `docs/data.md`.
 """
 
+from ganzoo.data import semi_supervised
 from ganzoo.data.checks import check_images, check_labels, check_not_empty, check_paired, peek
 from ganzoo.data.cyclegan import cyclegan_jitter, digits_domains, paired, resize
 from ganzoo.data.datasets import DownloadError, load, num_classes
@@ -44,5 +46,6 @@ __all__ = [
     "peek",
     "preview",
     "resize",
+    "semi_supervised",
     "set_epoch",
 ]

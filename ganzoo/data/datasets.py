@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import tensorflow as tf
 
-from ganzoo.data import digits, pipeline
+from ganzoo.data import digits, pipeline, semi_supervised
 
 # DCGAN / WGAN-GP CelebA preprocessing: center crop 140x140, resize to 64x64.
 CELEB_A_CROP = 140
@@ -57,6 +58,7 @@ def load(
     repeat: bool = False,
     augment: Callable[..., tf.Tensor] | None = None,
     shuffle_buffer: int | None = None,
+    labelled: int | None = None,
 ) -> tf.data.Dataset:
     """Loads a dataset as batches of float32 NHWC images in [-1, 1].
 
@@ -104,6 +106,11 @@ def load(
             a stateless RNG key (int64, shape `(2,)`) fixed by `(seed, epoch, position)`.
         shuffle_buffer: shuffle buffer size; default: the whole split when its cached
             images fit in 256 MiB, else as many as fit (at least 1,000).
+        labelled: for semi-supervised training (`ganzoo.SGAN`): keep this many labels,
+            balanced over the classes and drawn with `seed`, mark the other images
+            `-1`, and oversample the labelled ones so that each batch carries at least
+            `ceil(batch_size / 8)` of them (`ganzoo.data.semi_supervised.build`;
+            `dataset.labelled_indices` lists them). `None` keeps every label.
 
     Returns:
         A `tf.data.Dataset` of float32 images `(batch, height, width, channels)` in
@@ -127,7 +134,10 @@ def load(
         source, num_examples = _tfds_source(
             name, split, size, with_labels, data_dir, shuffle, seed, cache
         )
-    return pipeline.build(
+    build = pipeline.build
+    if labelled is not None:
+        build = functools.partial(semi_supervised.build, labelled=labelled)
+    return build(
         source,
         num_examples=num_examples,
         batch_size=batch_size,

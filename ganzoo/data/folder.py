@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import keras
 import tensorflow as tf
 
-from ganzoo.data import pipeline
+from ganzoo.data import pipeline, semi_supervised
 
 _COLOR_MODES = {1: "grayscale", 3: "rgb", 4: "rgba"}
 # Unreadable files named in full in the error message; the rest are counted.
@@ -56,7 +56,9 @@ def image_folder(
             only on `(seed, e)` (see `ganzoo.data.SyncEpoch`).
         labels_from_subdirs: yield `(images, labels)` with int32 labels, one class per
             immediate subfolder in alphabetical order (`dataset.class_names` lists
-            them); otherwise images only, found recursively.
+            them); otherwise images only, found recursively. Images under a
+            subfolder named `unlabelled` get the label -1 (semi-supervised training)
+            and it is no class.
         drop_remainder: drop each epoch's last, smaller batch.
         cache: `True` caches the decoded, resized images in memory (uint8), a string
             caches them to that file prefix, `False` decodes every epoch.
@@ -114,6 +116,8 @@ def image_folder(
         raise
     if check_files:
         check_image_files(files.file_paths, channels=channels)
+    if labels_from_subdirs:  # images under unlabelled/ get the label -1
+        files = semi_supervised.unlabelled_folder(files)
     # Keras yields float32 pixels in [0, 255]; cache them as uint8, a quarter the memory.
     if labels_from_subdirs:
         source = files.map(

@@ -1,6 +1,18 @@
 """Generator and discriminator builders, one module per architecture family."""
 
-from ganzoo.nets import acgan, conditional, dcgan, infogan, mlp, patchgan, resnet, sngan, unet, wgan
+from ganzoo.nets import (
+    acgan,
+    conditional,
+    dcgan,
+    infogan,
+    mlp,
+    patchgan,
+    resnet,
+    sgan,
+    sngan,
+    unet,
+    wgan,
+)
 
 __all__ = [
     "acgan",
@@ -10,6 +22,7 @@ __all__ = [
     "mlp",
     "patchgan",
     "resnet",
+    "sgan",
     "sngan",
     "unet",
     "wgan",

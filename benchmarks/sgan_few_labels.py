@@ -1,0 +1,153 @@
+"""SGAN with few labels: its classifier against the same network trained supervised-only.
+
+Protocol (issue 13): the offline digits at 32×32, split once into a training split and
+a held-out split (`--held-out` images, a fixed stratified draw); for each seed, N labels
+are drawn from the training split only, balanced over the classes
+(`ganzoo.data.semi_supervised.choose_labelled`), and both models train on that same
+labelled subset:
+
+- SGAN (`ganzoo.SGAN.for_images`, its defaults): batches of `--batch-size` images of
+  the training split, `ceil(B/8)` of them labelled (`semi_supervised.build`);
+- supervised-only: the same classifier network (same initial weights, the same
+  Gaussian-noise layers, no other augmentation on either side), the same optimizer
+  (Adam(3e-3, beta_1=0.5)) and number of updates, trained with the cross-entropy of
+  the labelled images alone, a batch being all N of them.
+
+Both are evaluated once, after a fixed number of steps chosen before any run (no
+model selection on held-out labels), by their accuracy on the held-out split. The
+script prints one line per run and the mean ± std over the seeds.
+
+Example:
+    python benchmarks/sgan_few_labels.py --labels 50 100 --seeds 5 --steps 800
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+import ganzoo
+from ganzoo.data import semi_supervised
+from ganzoo.data.digits import load_digits_arrays
+
+SPLIT_SEED = 2016
+
+
+def split(held_out: int) -> tuple[np.ndarray, ...]:
+    """`(train_x, train_y, test_x, test_y)`: a fixed, class-stratified split."""
+    images, labels = load_digits_arrays(32)
+    rng = np.random.default_rng(SPLIT_SEED)
+    test = np.sort(
+        np.concatenate(
+            [
+                rng.choice(np.flatnonzero(labels == k), held_out // 10, replace=False)
+                for k in range(10)
+            ]
+        )
+    )
+    train = np.setdiff1d(np.arange(len(labels)), test)
+    return images[train], labels[train], images[test], labels[test]
+
+
+def accuracy(classifier: keras.Model, images: np.ndarray, labels: np.ndarray) -> float:
+    logits = classifier.predict(images, batch_size=500, verbose=0)
+    return float(np.mean(np.argmax(logits, axis=-1) == labels))
+
+
+def run(train_x, train_y, test_x, test_y, labelled: int, seed: int, args) -> dict:
+    source = tf.data.Dataset.from_tensor_slices((train_x, train_y))
+    data = semi_supervised.build(
+        source,
+        labelled=labelled,
+        num_examples=len(train_y),
+        batch_size=args.batch_size,
+        shuffle=True,
+        seed=seed,
+        cache=False,
+        drop_remainder=True,
+        repeat=True,
+        augment=None,
+        shuffle_buffer=None,
+        description="the digits' training split",
+    )
+    indices = data.labelled_indices
+    results = {}
+
+    keras.utils.set_random_seed(seed)
+    gan = ganzoo.SGAN.for_images((32, 32, 1), num_classes=10, seed=seed)
+    # The weight norm's data-dependent init on 500 training images (the authors'),
+    # before the copy, so both models start from it.
+    init_images = train_x[np.random.default_rng(seed).permutation(len(train_x))[:500]]
+    gan.initialize(init_images)
+    initial = gan.discriminator.get_weights()
+    gan.compile()
+    start = time.process_time()
+    gan.fit(data, epochs=1, steps_per_epoch=args.steps, verbose=0)
+    results["sgan"] = (accuracy(gan.classifier, test_x, test_y), time.process_time() - start)
+
+    keras.utils.set_random_seed(seed)
+    network = ganzoo.SGAN.for_images((32, 32, 1), num_classes=10, seed=seed).discriminator
+    network.set_weights(initial)  # the SGAN's starting point
+    classifier = keras.Model(network.inputs, network.outputs[0])
+    classifier.compile(
+        optimizer=keras.optimizers.Adam(3e-3, beta_1=0.5),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    labelled_data = (
+        tf.data.Dataset.from_tensor_slices((train_x[indices], train_y[indices]))
+        .repeat()
+        .batch(len(indices))
+    )
+    start = time.process_time()
+    classifier.fit(labelled_data, epochs=1, steps_per_epoch=args.steps, verbose=0)
+    results["supervised"] = (accuracy(classifier, test_x, test_y), time.process_time() - start)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--labels", type=int, nargs="+", default=[50, 100])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=800)
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--held-out", type=int, default=500)
+    args = parser.parse_args()
+    train_x, train_y, test_x, test_y = split(args.held_out)
+    print(
+        f"digits 32x32: {len(train_y)} training images, {len(test_y)} held out; "
+        f"{args.steps} steps of batch {args.batch_size}"
+    )
+    total = time.process_time()
+    for labelled in args.labels:
+        scores = {"sgan": [], "supervised": []}
+        for seed in range(args.seeds):
+            results = run(train_x, train_y, test_x, test_y, labelled, seed, args)
+            for name, (acc, _cpu) in results.items():
+                scores[name].append(acc)
+            print(
+                f"labels={labelled} seed={seed}: SGAN {results['sgan'][0]:.4f} "
+                f"({results['sgan'][1]:.0f} CPU-s), supervised-only "
+                f"{results['supervised'][0]:.4f} ({results['supervised'][1]:.0f} CPU-s)",
+                flush=True,
+            )
+        sgan, supervised = np.array(scores["sgan"]), np.array(scores["supervised"])
+        gain = sgan - supervised
+        print(
+            f"labels={labelled}: SGAN {sgan.mean():.4f} ± {sgan.std():.4f}, supervised-only "
+            f"{supervised.mean():.4f} ± {supervised.std():.4f}, SGAN - supervised "
+            f"{100 * gain.mean():+.2f} ± {100 * gain.std():.2f} points",
+            flush=True,
+        )
+    print(f"total {time.process_time() - total:.0f} CPU-s")
+
+
+if __name__ == "__main__":
+    main()
