@@ -426,6 +426,7 @@ def unnormalized_layers(model) -> list[str]:
     return names
 
 
+@keras.saving.register_keras_serializable(package="ganzoo")
 class GaussianNoise(keras.layers.Layer):
     """Adds `N(0, stddev²)` noise while training, drawn by the distribution rule.
 
