@@ -32,6 +32,7 @@ from ganzoo.core import (  # noqa: F401  (old import paths of these names)
     AdversarialModel,
     Player,
 )
+from ganzoo.core.features import feature_model
 from ganzoo.data import checks
 
 
@@ -74,6 +75,9 @@ class GAN(AdversarialModel):
         Player("generator", ("generator",), "g_optimizer", "g_loss"),
     )
     default_adversarial_loss = "non_saturating"
+    #: the layer of the discriminator whose output `discriminator_features` returns
+    #: (`None`: the one that feeds the output layer).
+    feature_layer: str | None = None
 
     def __init__(
         self,
@@ -176,9 +180,33 @@ class GAN(AdversarialModel):
         """What the generator is called on; conditional variants add the condition."""
         return latents
 
+    def discriminator_view(self, images, training: bool = True) -> Any:
+        """The images as the discriminator sees them: where options that transform D's
+        input (augmentation, instance noise) apply, to real and generated images alike
+        and inside the regularizers' gradients. The images themselves by default."""
+        return images
+
+    def discriminator_inputs(self, images, condition, training: bool = True) -> Any:
+        """What the discriminator is called on: `discriminator_view(images)`;
+        conditional variants add the condition."""
+        return self.discriminator_view(images, training)
+
     def discriminate(self, images, condition, training: bool = True):
-        """Discriminator logits for `images` (conditional variants add the condition)."""
-        return self.discriminator(images, training=training)
+        """Discriminator logits for `images`."""
+        inputs = self.discriminator_inputs(images, condition, training)
+        return self.discriminator(inputs, training=training)
+
+    def discriminator_features(self, images, condition, training: bool = True):
+        """The discriminator's intermediate features of `images`, `(batch, ...)`, for
+        feature matching and feature-space losses: by default the output of the layer
+        that feeds D's output layer (`ganzoo.core.features.feature_model`), or of the
+        layer named by the class attribute `feature_layer`."""
+        model = self.__dict__.get("_feature_model")
+        if model is None:
+            model = feature_model(self.discriminator, self.feature_layer)
+            # Not tracked: its weights are the discriminator's.
+            object.__setattr__(self, "_feature_model", model)
+        return model(self.discriminator_inputs(images, condition, training), training=training)
 
     def discriminator_loss(self, real, fake, latents, condition) -> dict[str, Any]:
         """Per-example discriminator loss terms; `"d_loss"` is the one minimised (the
@@ -327,57 +355,3 @@ class GAN(AdversarialModel):
             }
         )
         return config
-
-
-class WassersteinGAN(GAN):
-    """A GAN trained with the Wasserstein loss: the base of `ganzoo.WGAN` and `ganzoo.WGANGP`.
-
-    The critic minimises `D(x̃) - D(x)` per example and the generator `-D(G(z))`;
-    `d_steps` (`default_d_steps = 5`) critic updates, each on its own chunk of the
-    batch (`GAN.critic_batches`), come before each generator update. Logs `d_loss`,
-    `g_loss` and `wasserstein`, the critic's estimate `E[D(x)] - E[D(x̃)]`.
-
-    Args:
-        generator, discriminator, latent_dim: see `ganzoo.GAN`.
-        d_steps: critic updates per generator update (`n_critic`); `None`: 5.
-        adversarial_loss: only `"wasserstein"` (accepted for `from_config`).
-        **kwargs: passed to `ganzoo.GAN`.
-    """
-
-    default_adversarial_loss = "wasserstein"
-    #: critic steps per generator step (`n_critic`); a dataset batch holds this many `B`.
-    default_d_steps = 5
-
-    def __init__(
-        self,
-        generator: keras.Model,
-        discriminator: keras.Model,
-        latent_dim: int,
-        *,
-        d_steps: int | None = None,
-        adversarial_loss: str | None = None,
-        **kwargs,
-    ):
-        if adversarial_loss not in (None, "wasserstein"):
-            raise ValueError(
-                f"{type(self).__name__} trains with the Wasserstein loss; expected "
-                f"adversarial_loss='wasserstein' or None, got {adversarial_loss!r}."
-            )
-        super().__init__(
-            generator,
-            discriminator,
-            latent_dim,
-            d_steps=self.default_d_steps if d_steps is None else d_steps,
-            adversarial_loss="wasserstein",
-            **kwargs,
-        )
-
-    def extra_log_names(self) -> list[str]:
-        return ["wasserstein"]
-
-    def discriminator_loss(self, real, fake, latents, condition) -> dict:
-        """Critic loss `D(x̃) - D(x)` and the Wasserstein estimate, per example."""
-        critic_loss = ganzoo_losses.wasserstein_discriminator_loss(
-            self.discriminate(real, condition), self.discriminate(fake, condition)
-        )
-        return {"d_loss": critic_loss, "wasserstein": -critic_loss}

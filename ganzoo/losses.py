@@ -283,6 +283,26 @@ def get(name: str) -> AdversarialLoss:
 # ---------------------------------------------------------------------- other terms
 
 
+def feature_matching_loss(real_mean, fake_mean):
+    """Feature matching (Salimans et al., 2016, §3.1): `‖E f(x) - E f(G(z))‖²`, averaged
+    over the features, from the batch means of D's intermediate features.
+
+    Args:
+        real_mean: the mean features of the real batch, e.g.
+            `ganzoo.core.replicas.global_batch_mean(f(x))`; treated as a constant target
+            where the caller stops its gradient.
+        fake_mean: the mean features of the generated batch.
+
+    Returns:
+        A scalar.
+
+    Example:
+    >>> feature_matching_loss(ops.zeros(4), ops.ones(4))   # 1.0
+    """
+    difference = ops.cast(real_mean, "float32") - ops.cast(fake_mean, "float32")
+    return ops.mean(ops.square(difference))
+
+
 def l1_per_example(x, y):
     """The mean absolute difference of `x` and `y` per example, in float32.
 

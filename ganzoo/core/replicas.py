@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import keras
 import tensorflow as tf
+from keras import ops
 
 
 def num_replicas() -> int:
@@ -62,3 +63,18 @@ def global_sum(value):
     if num_replicas() == 1:
         return value
     return tf.distribute.get_replica_context().all_reduce(tf.distribute.ReduceOp.SUM, value)
+
+
+def global_batch_mean(values):
+    """The mean of `values` over the global batch (axis 0 of every replica's share).
+
+    Args:
+        values: a `(batch, ...)` tensor on this replica.
+
+    Returns:
+        A `(...)` float32 tensor, the same on every replica and equal to the one-device
+        mean over the whole batch; gradients flow to every replica's share.
+    """
+    values = ops.cast(values, "float32")
+    count = ops.cast(ops.shape(values)[0] * num_replicas(), "float32")
+    return global_sum(ops.sum(values, axis=0)) / count

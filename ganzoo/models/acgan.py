@@ -119,9 +119,14 @@ class ACGAN(CGAN):
     def extra_log_names(self) -> list[str]:
         return ["d_class_loss", "g_class_loss", "real_accuracy"]
 
+    def discriminator_inputs(self, images, condition, training: bool = True):
+        """The images alone: D predicts the label rather than reading it."""
+        return self.discriminator_view(images, training)
+
     def heads(self, images, training: bool = True) -> tuple[Any, Any]:
         """`(source_logits, class_logits)` of the discriminator on `images`."""
-        return tuple(self.discriminator(images, training=training))
+        inputs = self.discriminator_inputs(images, None, training)
+        return tuple(self.discriminator(inputs, training=training))
 
     def discriminate(self, images, condition, training: bool = True):
         """The source logits (what the regularizers penalise); the label is not an input."""

@@ -110,8 +110,8 @@ class CGAN(GAN):
     def generator_inputs(self, latents, condition) -> list:
         return [latents, condition]
 
-    def discriminate(self, images, condition, training: bool = True):
-        return self.discriminator([images, condition], training=training)
+    def discriminator_inputs(self, images, condition, training: bool = True):
+        return [super().discriminator_inputs(images, condition, training), condition]
 
     def check_batch(self, data) -> None:
         """Checks the images as the base class does, then the labels."""

@@ -166,14 +166,14 @@ class InfoGAN(GAN):
 
     def discriminator_loss(self, real, fake, latents, condition) -> dict[str, Any]:
         real_logits = self.discriminate(real, condition)
-        features = self.d_body(fake, training=True)
+        features = self.d_body(self.discriminator_view(fake), training=True)
         fake_logits = self.d_logit(features)
         info = self.info_loss(self.q_head(features, training=True), latents)
         adversarial = self.loss_pair.discriminator(real_logits, fake_logits)
         return {"d_loss": adversarial + info, "info_loss": info}
 
     def generator_loss(self, fake, latents, condition, real=None) -> dict[str, Any]:
-        features = self.d_body(fake, training=True)
+        features = self.d_body(self.discriminator_view(fake), training=True)
         info = self.info_loss(self.q_head(features, training=True), latents)
         return {"g_loss": self.loss_pair.generator(self.d_logit(features)) + info}
 

@@ -8,8 +8,9 @@ from typing import Any
 import keras
 from keras import ops
 
+from ganzoo import losses as ganzoo_losses
 from ganzoo.base import GAN
-from ganzoo.core.replicas import global_sum, num_replicas
+from ganzoo.core.replicas import global_batch_mean, global_sum, num_replicas
 from ganzoo.data import checks, semi_supervised
 from ganzoo.nets import sgan as sgan_nets
 
@@ -128,11 +129,11 @@ class SGAN(GAN):
 
     def discriminate(self, images, condition, training: bool = True):
         """The real/fake logit `logsumexp(class logits)`, shape `(batch, 1)`."""
-        logits = ops.cast(self.discriminator(images, training=training)[0], "float32")
+        logits = ops.cast(self.outputs_of_discriminator(images, training)[0], "float32")
         return ops.logsumexp(logits, axis=-1, keepdims=True)
 
     def discriminator_loss(self, real, fake, latents, labels) -> dict[str, Any]:
-        logits = ops.cast(self.discriminator(real, training=True)[0], "float32")
+        logits = ops.cast(self.outputs_of_discriminator(real)[0], "float32")
         unsupervised = self.loss_pair.discriminator(
             ops.logsumexp(logits, axis=-1, keepdims=True), self.discriminate(fake, None)
         )
@@ -153,16 +154,21 @@ class SGAN(GAN):
             "labelled_accuracy": weights * correct,
         }
 
+    def discriminator_features(self, images, condition, training: bool = True):
+        """D's last hidden layer (its second output), which feature matching compares."""
+        return self.outputs_of_discriminator(images, training)[1]
+
+    def outputs_of_discriminator(self, images, training: bool = True) -> list:
+        """`[class logits, last hidden features]` of D on `images`."""
+        return self.discriminator(
+            self.discriminator_inputs(images, None, training), training=training
+        )
+
     def generator_loss(self, fake, latents, condition, real=None) -> dict[str, Any]:
         """Feature matching: `mean_j (E[f_j(x)] - E[f_j(G(z))])²` over the global batch."""
-        real_features = ops.stop_gradient(self.discriminator(real, training=True)[1])
-        fake_features = self.discriminator(fake, training=True)[1]
-        batch = ops.cast(ops.shape(fake)[0] * num_replicas(), "float32")
-
-        def global_mean(features):
-            return global_sum(ops.sum(ops.cast(features, "float32"), axis=0)) / batch
-
-        loss = ops.mean(ops.square(global_mean(real_features) - global_mean(fake_features)))
+        real_mean = ops.stop_gradient(global_batch_mean(self.discriminator_features(real, None)))
+        fake_mean = global_batch_mean(self.discriminator_features(fake, None))
+        loss = ganzoo_losses.feature_matching_loss(real_mean, fake_mean)
         return {"g_loss": ops.ones_like(ops.cast(fake[:, 0, 0, 0], "float32")) * loss}
 
     def generate(self, n: int | None = None, *, latents=None, seed: int | None = None, **kwargs):

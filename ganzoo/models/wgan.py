@@ -1,6 +1,6 @@
 """WGAN: Wasserstein GAN with weight clipping (Arjovsky, Chintala & Bottou, 2017).
 
-`ganzoo.base.WassersteinGAN` holds what WGAN and WGAN-GP share (the critic loss, the
+`ganzoo.wasserstein.WassersteinGAN` holds what WGAN and WGAN-GP share (the critic loss, the
 `wasserstein` log, `d_steps = 5`); `WGAN` adds the weight clipping of Algorithm 1.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from ganzoo.base import WassersteinGAN
 from ganzoo.nets import dcgan
+from ganzoo.wasserstein import WassersteinGAN
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -31,7 +31,7 @@ class WGAN(WassersteinGAN):
     the update inside the training step, so every replica of a `tf.distribute`
     strategy clips its copy of the same values identically. As in `ganzoo.WGANGP`, a
     dataset batch holds `d_steps × B` images (`batch_size=5 * 64` for the paper's B).
-    Logged: `d_loss`, `g_loss`, `wasserstein` (see `ganzoo.base.WassersteinGAN`).
+    Logged: `d_loss`, `g_loss`, `wasserstein` (see `ganzoo.wasserstein.WassersteinGAN`).
 
     Args:
         generator, discriminator, latent_dim: see `ganzoo.GAN` (the discriminator is

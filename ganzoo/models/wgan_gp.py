@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import keras
 
-from ganzoo.base import WassersteinGAN
 from ganzoo.nets import dcgan, wgan
 from ganzoo.nets._common import batch_norm_layer_names
 from ganzoo.regularizers import GradientPenalty, non_negative
+from ganzoo.wasserstein import WassersteinGAN
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")

@@ -12,10 +12,10 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 
 from ganzoo import registry
-from ganzoo.base import WassersteinGAN
 from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan_gp import WGANGP
 from ganzoo.testing import GANTestCase
+from ganzoo.wasserstein import WassersteinGAN
 
 TINY = {**registry.get("wgan").tiny, "seed": 1}
 LOGS = {"d_loss", "g_loss", "wasserstein"}
