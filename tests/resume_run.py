@@ -25,7 +25,8 @@ from ganzoo import cli
 
 
 class KillOnce(keras.callbacks.Callback):
-    """Sends SIGKILL to this process after global step `step`, unless `marker` exists."""
+    """Sends SIGKILL to this process at the first batch end at or after global step `step`
+    (`fit` runs several steps per call by default), unless `marker` exists."""
 
     def __init__(self, step: int, marker: str):
         super().__init__()
@@ -33,7 +34,7 @@ class KillOnce(keras.callbacks.Callback):
         self.marker = marker
 
     def on_train_batch_end(self, batch, logs=None):
-        if int(self.model.g_optimizer.iterations) == self.step and not os.path.exists(self.marker):
+        if int(self.model.g_optimizer.iterations) >= self.step and not os.path.exists(self.marker):
             with open(self.marker, "w") as f:
                 f.write(f"killed after step {self.step} (batch {batch} of its epoch)\n")
             os.kill(os.getpid(), signal.SIGKILL)

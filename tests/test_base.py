@@ -107,7 +107,7 @@ def test_compile_defaults_follow_the_variant_on_cpu():
     assert vanilla.steps_per_execution == 8 and vanilla.jit_compile is True
     dcgan = ganzoo.DCGAN.for_images((16, 16, 1), latent_dim=4, base_filters=4)
     dcgan.compile()
-    assert dcgan.steps_per_execution == 1 and dcgan.jit_compile is False
+    assert dcgan.steps_per_execution == 4 and dcgan.jit_compile is False
     # The saved configuration keeps "auto", so a file resolves again where it is loaded.
     assert vanilla.get_compile_config()["jit_compile"] == "auto"
     assert vanilla.get_compile_config()["steps_per_execution"] is None
