@@ -26,6 +26,12 @@ epochs and reports RSS after epoch 2 and after the last one.
     python benchmarks/bench_train.py --variants dcgan --steps 20 --warmup 5
     python benchmarks/bench_train.py --variants dcgan,wgan_gp --jit-compile true
     python benchmarks/bench_train.py --variants dcgan --soak --modes fit
+    python benchmarks/bench_train.py --variants dcgan,lsgan --alternating 10
+
+`--alternating N` adds, per variant, `benchmarks/fit_vs_loop.py`'s in-process comparison:
+N rounds that alternate `fit` and loop_b in one process, so both meet the same machine
+state (separate processes differ by ±10 % on a shared VM); it prints the median and the
+lowest round's fit/loop ratio.
 
 Prints a Markdown table and writes JSON (`--json`, default `runs/bench_train.json`).
 
@@ -500,6 +506,25 @@ def spawn(what: str, argv: list[str], args) -> dict:
     return {"error": (done.stderr or done.stdout)[-2000:]}
 
 
+def alternating(name: str, rounds: int, args) -> dict:
+    """`fit_vs_loop.py`'s median and lowest fit/loop ratio over `rounds` in-process rounds."""
+    if args.max_busy > 0:
+        wait_for_quiet(args.max_busy, args.patience)
+    command = [sys.executable, str(Path(__file__).with_name("fit_vs_loop.py"))]
+    command += ["--variant", name, "--rounds", str(rounds)]
+    if args.steps_per_execution:
+        command += ["--steps-per-execution", str(args.steps_per_execution)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {args.timeout:.0f} s"}
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("fit/loop: median"):
+            median, lowest = (float(part.split()[-1]) for part in line.split(":")[1].split(","))
+            return {"variant": name, "mode": "alternating", "median": median, "lowest": lowest}
+    return {"error": (done.stderr or done.stdout)[-2000:]}
+
+
 def parallelism(run: dict) -> float:
     """Cores a run kept busy on average: CPU time over wall time."""
     if "error" in run:
@@ -577,6 +602,12 @@ def main(argv: list[str] | None = None) -> int:
         "--dtype-policy",
         default="",
         help="Keras dtype policy, e.g. mixed_bfloat16 (default: float32)",
+    )
+    parser.add_argument(
+        "--alternating",
+        type=int,
+        default=0,
+        help="also run N alternating in-process fit/loop_b rounds per variant (fit_vs_loop.py)",
     )
     parser.add_argument("--soak", action="store_true", help="also measure RSS over epochs")
     parser.add_argument("--soak-epochs", type=int, default=10)
@@ -660,6 +691,17 @@ def main(argv: list[str] | None = None) -> int:
                 f"({len(good)} of {len(runs[mode])} runs kept)",
                 flush=True,
             )
+        if args.alternating:
+            rounds = alternating(name, args.alternating, args)
+            results.append(rounds)
+            if "error" in rounds:
+                print(f"{name} alternating: FAILED {rounds['error']}", flush=True)
+            else:
+                print(
+                    f"{name} alternating, {args.alternating} rounds in one process: fit/loop_b "
+                    f"median {rounds['median']:.3f}, lowest {rounds['lowest']:.3f}",
+                    flush=True,
+                )
         if args.soak:
             soak = spawn(f"{name}:soak", passthrough, args)
             results.append(soak)
@@ -683,6 +725,12 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(header)
     print(table(results, ceiling.get("gflops")))
+    rounds = [r for r in results if r.get("mode") == "alternating" and "error" not in r]
+    if rounds:
+        print(f"\n| variant | fit/loop_b, {args.alternating} alternating rounds: median | lowest |")
+        print("|---|---:|---:|")
+        for r in rounds:
+            print(f"| {r['variant']} | {r['median']:.3f} | {r['lowest']:.3f} |")
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     with open(args.json, "w") as f:
         json.dump({"machine": header, "results": results}, f, indent=1)
