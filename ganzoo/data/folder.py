@@ -92,39 +92,21 @@ def image_folder(
     if isinstance(image_size, int):
         image_size = (image_size, image_size)
     image_size = tuple(image_size)
-    try:
-        files = keras.utils.image_dataset_from_directory(
-            folder,
-            labels="inferred" if labels_from_subdirs else None,
-            label_mode="int" if labels_from_subdirs else None,
-            color_mode=_COLOR_MODES[channels],
-            batch_size=None,
-            image_size=image_size,
-            shuffle=False,
-            interpolation=interpolation,
-            follow_links=follow_links,
-            crop_to_aspect_ratio=crop_to_aspect_ratio,
-            verbose=False,
-        )
-    except ValueError as error:
-        if "No images found" in str(error):
-            where = "in its subfolders " if labels_from_subdirs else ""
-            raise ValueError(
-                f"Image folder {folder!r} holds no image file {where}(.png, .jpg, .jpeg, "
-                ".bmp or .gif)."
-            ) from None
-        raise
+    files = _decoded_files(
+        folder,
+        image_size,
+        channels,
+        labels_from_subdirs,
+        interpolation=interpolation,
+        follow_links=follow_links,
+        crop_to_aspect_ratio=crop_to_aspect_ratio,
+    )
     if check_files:
         check_image_files(files.file_paths, channels=channels)
     if labels_from_subdirs:  # images under unlabelled/ get the label -1
         files = semi_supervised.unlabelled_folder(files)
     # Keras yields float32 pixels in [0, 255]; cache them as uint8, a quarter the memory.
-    if labels_from_subdirs:
-        source = files.map(
-            lambda x, y: (pipeline.to_uint8(x), y), num_parallel_calls=pipeline.AUTOTUNE
-        )
-    else:
-        source = files.map(pipeline.to_uint8, num_parallel_calls=pipeline.AUTOTUNE)
+    source = files.map(_as_uint8, num_parallel_calls=pipeline.AUTOTUNE)
     ds = pipeline.build(
         source,
         num_examples=len(files.file_paths),
@@ -141,6 +123,43 @@ def image_folder(
     ds.class_names = files.class_names if labels_from_subdirs else None
     ds.file_paths = files.file_paths
     return ds
+
+
+def _as_uint8(image, *label):
+    """`image` (and its label) with the image as uint8."""
+    return (pipeline.to_uint8(image), *label) if label else pipeline.to_uint8(image)
+
+
+def _decoded_files(
+    folder: str,
+    image_size: tuple[int, int],
+    channels: int,
+    labels_from_subdirs: bool,
+    **options,
+) -> tf.data.Dataset:
+    """`keras.utils.image_dataset_from_directory` over `folder`, unbatched and unshuffled,
+    with a `ValueError` that names the folder when it holds no image file."""
+    try:
+        files = keras.utils.image_dataset_from_directory(
+            folder,
+            labels="inferred" if labels_from_subdirs else None,
+            label_mode="int" if labels_from_subdirs else None,
+            color_mode=_COLOR_MODES[channels],
+            batch_size=None,
+            image_size=image_size,
+            shuffle=False,
+            verbose=False,
+            **options,
+        )
+    except ValueError as error:
+        if "No images found" in str(error):
+            where = "in its subfolders " if labels_from_subdirs else ""
+            raise ValueError(
+                f"Image folder {folder!r} holds no image file {where}(.png, .jpg, .jpeg, "
+                ".bmp or .gif)."
+            ) from None
+        raise
+    return files
 
 
 def check_image_files(paths: Sequence[str], channels: int = 3) -> None:

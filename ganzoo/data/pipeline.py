@@ -270,19 +270,7 @@ def build(
     Returns:
         A prefetched `tf.data.Dataset` of float32 images in [-1, 1] (and int32 labels).
     """
-    if batch_size is not None and (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, (int, np.integer))
-        or batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be a positive integer or None; got {batch_size!r}.")
-    num_batches = batch_count(num_examples, batch_size, drop_remainder)
-    if num_batches == 0:
-        raise ValueError(
-            f"{description} has {num_examples} examples, fewer than batch_size={batch_size}: "
-            "with drop_remainder=True that is no batch at all. Use a smaller batch_size "
-            "or drop_remainder=False."
-        )
+    num_batches = _checked_batch_count(num_examples, batch_size, drop_remainder, description)
     seed = draw_seed(seed)
     labelled = isinstance(source.element_spec, tuple)
     image_spec = source.element_spec[0] if labelled else source.element_spec
@@ -323,6 +311,27 @@ def build(
     ds = epoch_stream(make_epoch, num_batches=num_batches, repeat=repeat)
     preview = finish(preview, epoch_key(seed, tf.constant(0, tf.int64)))
     return previews.set_preview(ds, preview if batch_size is None else preview.take(1))
+
+
+def _checked_batch_count(
+    num_examples: int | None, batch_size: int | None, drop_remainder: bool, description: str
+) -> int | None:
+    """`batch_count(...)`, after a `ValueError` for a bad `batch_size` or one that
+    leaves no batch at all."""
+    if batch_size is not None and (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size < 1
+    ):
+        raise ValueError(f"batch_size must be a positive integer or None; got {batch_size!r}.")
+    num_batches = batch_count(num_examples, batch_size, drop_remainder)
+    if num_batches == 0:
+        raise ValueError(
+            f"{description} has {num_examples} examples, fewer than batch_size={batch_size}: "
+            "with drop_remainder=True that is no batch at all. Use a smaller batch_size "
+            "or drop_remainder=False."
+        )
+    return num_batches
 
 
 def _apply(element: tuple, image_fn: Callable[[tf.Tensor], tf.Tensor]):

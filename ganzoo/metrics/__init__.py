@@ -21,14 +21,13 @@ from ganzoo.metrics.extractors import (
     validate_images,
 )
 from ganzoo.metrics.frechet import frechet_distance, psd_sqrt
+from ganzoo.metrics.inception_score import inception_score, inception_score_from_probabilities
 from ganzoo.metrics.scores import (
     Score,
     compute_statistics,
     fid,
     fid_from_features,
     fid_from_statistics,
-    inception_score,
-    inception_score_from_probabilities,
     kid,
     kid_from_features,
 )

@@ -314,9 +314,8 @@ class KerasLayerExtractor(FeatureExtractor):
                 f"Expected a model taking NHWC images; its input has shape {input_shape}."
             )
         self._input_hw = input_shape[1:3]
-        model_channels = input_shape[3]
-        self.channels = (1, 3) if model_channels == 3 else (model_channels,)
-        self._tile = model_channels == 3
+        self._tile = input_shape[3] == 3
+        self.channels = (1, 3) if self._tile else (input_shape[3],)
         self.pooling = pooling
         out_shape = tuple(output.shape)[1:]
         if len(out_shape) == 3 and pooling == "avg":
@@ -324,10 +323,9 @@ class KerasLayerExtractor(FeatureExtractor):
         else:
             self.feature_dim = int(np.prod(out_shape))
         self.name = name or f"{model.name}:{layer_name or 'output'}"
-        sub_model = self.model
 
         def run(x):
-            y = sub_model(x, training=False)
+            y = self.model(x, training=False)
             if len(y.shape) == 4 and pooling == "avg":
                 return tf.reduce_mean(y, axis=(1, 2))
             return tf.reshape(y, (tf.shape(y)[0], -1))
@@ -335,7 +333,7 @@ class KerasLayerExtractor(FeatureExtractor):
         self._predict = tf.function(run, reduce_retracing=True)
 
     def _features(self, batch: np.ndarray) -> np.ndarray:
-        expected = tuple(d for d in self._input_hw)
+        expected = tuple(self._input_hw)
         if None not in expected and batch.shape[1:3] != expected:
             raise ValueError(
                 f"The model {self.name!r} expects {expected[0]}×{expected[1]} images; got "

@@ -8,14 +8,13 @@ import keras
 from keras import ops
 
 from ganzoo import losses as ganzoo_losses
-from ganzoo.base import GAN
-from ganzoo.models.cgan import CGAN
-from ganzoo.nets import acgan, conditional
+from ganzoo.conditional import ClassConditionalGAN
+from ganzoo.nets import acgan, conditional, dcgan
 from ganzoo.regularizers import non_negative
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class ACGAN(CGAN):
+class ACGAN(ClassConditionalGAN):
     """Auxiliary classifier GAN (Odena, Olah & Shlens, 2017, "Conditional Image
     Synthesis With Auxiliary Classifier GANs", ICML, arXiv:1610.09585).
 
@@ -28,7 +27,8 @@ class ACGAN(CGAN):
     (`ganzoo.nets.acgan`; the paper's have dropout, Appendix A) and CGAN's generator;
     Adam(2e-4, β₁ = 0.5, β₂ = 0.999) on both sides (the paper; the base class'
     default). Labels,
-    `generate(n, labels=...)` and the input checks are CGAN's.
+    `generate(n, labels=...)` and the input checks are
+    `ganzoo.conditional.ClassConditionalGAN`'s, as CGAN's.
 
     Logged: `d_loss`, `g_loss`, `d_class_loss` (D's class cross-entropy, real plus
     weighted fake), `g_class_loss` (that of G's fakes), `real_accuracy` (the class
@@ -62,10 +62,7 @@ class ACGAN(CGAN):
         fake_class_weight: float = 1.0,
         **kwargs,
     ):
-        # CGAN's constructor refuses a discriminator without a label input; AC-GAN's
-        # sees images only, so the checks are its own.
-        GAN.__init__(self, generator, discriminator, latent_dim, **kwargs)
-        self.num_classes = conditional.check_num_classes(num_classes)
+        super().__init__(generator, discriminator, latent_dim, num_classes, **kwargs)
         self.fake_class_weight = non_negative(fake_class_weight, "fake_class_weight")
         inputs = len(getattr(generator, "inputs", None) or ())
         outputs = [tuple(o.shape) for o in getattr(discriminator, "outputs", None) or ()]
@@ -104,7 +101,7 @@ class ACGAN(CGAN):
             An uncompiled `ACGAN`.
         """
         if base_filters is None:
-            base_filters = 128 if int(image_shape[0]) >= 64 else 32
+            base_filters = dcgan.default_base_filters(image_shape)
         num_classes = conditional.check_num_classes(num_classes)
         return cls(
             conditional.build_conditional_generator(
@@ -118,10 +115,6 @@ class ACGAN(CGAN):
 
     def extra_log_names(self) -> list[str]:
         return ["d_class_loss", "g_class_loss", "real_accuracy"]
-
-    def discriminator_inputs(self, images, condition, training: bool = True):
-        """The images alone: D predicts the label rather than reading it."""
-        return self.discriminator_view(images, training)
 
     def heads(self, images, training: bool = True) -> tuple[Any, Any]:
         """`(source_logits, class_logits)` of the discriminator on `images`."""

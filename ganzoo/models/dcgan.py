@@ -49,7 +49,7 @@ class DCGAN(GAN):
             An uncompiled `DCGAN`.
         """
         if base_filters is None:
-            base_filters = 128 if int(image_shape[0]) >= 64 else 32
+            base_filters = dcgan.default_base_filters(image_shape)
         return cls(
             dcgan.build_generator(image_shape, latent_dim, base_filters),
             dcgan.build_discriminator(image_shape, base_filters),

@@ -133,7 +133,7 @@ class R3GAN(GAN):
             An uncompiled `R3GAN`.
         """
         if base_filters is None:
-            base_filters = 128 if int(image_shape[0]) >= 64 else 32
+            base_filters = dcgan.default_base_filters(image_shape)
         return cls(
             dcgan.build_generator(image_shape, latent_dim, base_filters, normalization=None),
             wgan.build_critic(image_shape, base_filters, normalization=None),

@@ -27,6 +27,12 @@ from keras import layers
 from ganzoo.layers import BatchNormalization
 
 
+def default_base_filters(image_shape) -> int:
+    """The width multiplier the DCGAN-family `for_images` builders default to: 128 for
+    images of 64 pixels or more (the paper's 1024-filter projection) and 32 below."""
+    return 128 if int(image_shape[0]) >= 64 else 32
+
+
 def weight_init() -> keras.initializers.Initializer:
     """N(0, 0.02), the paper's initialisation of every weight."""
     return keras.initializers.RandomNormal(0.0, 0.02)
