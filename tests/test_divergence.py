@@ -20,7 +20,9 @@ def _array(x):
 def _tiny_gan():
     keras.utils.set_random_seed(0)
     gan = ganzoo.DCGAN.for_images((16, 16, 1), latent_dim=8, base_filters=4, seed=0)
-    gan.compile()
+    # One step per call, so the guard and the per-batch checkpoints see every batch
+    # (with the default 4 steps per call they see the end of each call).
+    gan.compile(steps_per_execution=1)
     return gan
 
 

@@ -26,7 +26,9 @@ class DivergenceGuard(keras.callbacks.Callback):
     """Stops training when a loss becomes NaN or infinite, or explodes past a threshold.
 
     After every batch it checks the logged values (for a ganzoo GAN: `d_loss`, `g_loss`
-    and the variant's extra terms); after every epoch it also checks that every weight
+    and the variant's extra terms; with `steps_per_execution > 1`, 4 by default for the
+    latent GANs, Keras calls it once per group of steps, so compile with
+    `steps_per_execution=1` to check every step); after every epoch it also checks that every weight
     is finite (a step can turn the weights NaN while the loss it logged was still
     finite). When something is wrong it
 
