@@ -10,7 +10,7 @@ from PIL import Image
 
 import ganzoo
 from ganzoo import cli
-from ganzoo.callbacks.fid import model_batches
+from ganzoo.callbacks.sources import model_batches
 from ganzoo.metrics import fid, kid
 
 

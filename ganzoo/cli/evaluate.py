@@ -51,7 +51,7 @@ def fid(args: argparse.Namespace) -> dict:
         `{"fid": Score, "kid": Score or None, "a": description, "b": description}`; the
         Scores' `num_real` counts A's images and `num_fake` B's.
     """
-    from ganzoo.callbacks.fid import extract, image_batches
+    from ganzoo.callbacks.sources import extract, image_batches
     from ganzoo.metrics import fid_from_statistics, get_extractor
     from ganzoo.metrics.scores import kid_from_features
 
@@ -117,7 +117,7 @@ def _fid_source(spec: str, args: argparse.Namespace, extractor) -> tuple:
 
 def _model_source(spec: str, args: argparse.Namespace) -> tuple:
     """`(batches, description)` of a saved model, sampled with fixed latents."""
-    from ganzoo.callbacks.fid import model_batches
+    from ganzoo.callbacks.sources import model_batches
 
     if not os.path.isfile(spec):
         raise usage(f"no model file {spec!r}.")

@@ -11,7 +11,7 @@ from PIL import Image
 
 import ganzoo
 from ganzoo.callbacks import FID, ImageGrid, image_grid
-from ganzoo.callbacks.fid import model_batches
+from ganzoo.callbacks.sources import model_batches
 from ganzoo.metrics import FeatureStatistics, fid
 from ganzoo.testing import two_cpu_strategy
 
@@ -189,7 +189,7 @@ def test_bad_input(tmp_path, digits, tiny_images):
 
 
 def test_progress_bar_only_for_long_extractions(monkeypatch, capsys):
-    import ganzoo.callbacks.fid as fid_module
+    import ganzoo.callbacks.sources as fid_module
     from ganzoo.metrics import get_extractor
 
     extractor = get_extractor("digits")

@@ -1,0 +1,39 @@
+"""Layers that Keras lacks and GAN papers use, one module per layer family.
+
+- `ReflectionPadding2D`: pads an image by mirroring it at its border (no repeat of the
+  edge pixel), like PyTorch's `nn.ReflectionPad2d` and `tf.pad(mode="REFLECT")`. The
+  CycleGAN and pix2pixHD generators pad with it to avoid border artefacts.
+- `instance_normalization()`: instance norm (Ulyanov et al., 2016) as Keras' own
+  `GroupNormalization` with one group per channel.
+- `BatchNormalization`: Keras' batch norm, trained with TensorFlow's fused kernel.
+- `SpectralNormalization`: a layer's weight divided by its largest singular value
+  (Miyato et al., 2018), one power iteration per `update_spectral_norms(model)` call.
+- `GaussianNoise`: additive noise drawn for the global batch (the distribution rule),
+  the noise layers of the semi-supervised GAN's discriminator.
+- `WeightNormDense`: a dense layer with weight normalisation (Salimans & Kingma, 2016)
+  and its data-dependent initialisation, the layers of the semi-supervised GAN's
+  discriminator.
+"""
+
+from ganzoo.layers.noise import GaussianNoise
+from ganzoo.layers.normalization import BatchNormalization, instance_normalization
+from ganzoo.layers.padding import ReflectionPadding2D
+from ganzoo.layers.spectral_norm import (
+    SpectralNormalization,
+    spectral_normalizations,
+    unnormalized_layers,
+    update_spectral_norms,
+)
+from ganzoo.layers.weight_norm import WeightNormDense
+
+__all__ = [
+    "BatchNormalization",
+    "GaussianNoise",
+    "ReflectionPadding2D",
+    "SpectralNormalization",
+    "WeightNormDense",
+    "instance_normalization",
+    "spectral_normalizations",
+    "unnormalized_layers",
+    "update_spectral_norms",
+]
