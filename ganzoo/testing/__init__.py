@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -119,27 +120,43 @@ class GANTestCase:
             check_xla: whether to train with `jit_compile=True`.
             check_resume: whether a run interrupted in its second epoch and resumed
                 from `BackupAndRestore` ends bit-identical to an uninterrupted one.
+
+        Afterwards `self.check_seconds` maps each check's name to its wall seconds.
         """
         import keras
 
         generate_kwargs = generate_kwargs or {}
-        model = self.build(cls, init_kwargs)
-        self.check_outputs(model, generate_kwargs)
-        self.check_config_round_trip(cls, model)
+        self.check_seconds = {}
+        timed = self._timed
+        model = timed("outputs", self.build, cls, init_kwargs)
+        timed("outputs", self.check_outputs, model, generate_kwargs)
+        timed("config", self.check_config_round_trip, cls, model)
         model.compile()
-        self.check_fit_trains_every_part(model, data, expected_logs)
+        timed("fit", self.check_fit_trains_every_part, model, data, expected_logs)
         with tempfile.TemporaryDirectory() as tmp:
-            self.check_saving(model, data, os.path.join(tmp, "model.keras"), generate_kwargs)
-        self.check_bad_input(model, data, bad_data or [])
+            path = os.path.join(tmp, "model.keras")
+            timed("saving", self.check_saving, model, data, path, generate_kwargs)
+        timed("bad_input", self.check_bad_input, model, data, bad_data or [])
         if check_strategy:
             keras.utils.set_random_seed(1234)
-            self.check_strategy_equals_one_device(cls, self.build(cls, init_kwargs), data)
+            fresh = self.build(cls, init_kwargs)
+            timed("strategy", self.check_strategy_equals_one_device, cls, fresh, data)
         if check_precision:
-            self.check_mixed_precision(cls, init_kwargs, data, generate_kwargs)
+            timed("precision", self.check_mixed_precision, cls, init_kwargs, data, generate_kwargs)
         if check_xla:
-            self.check_xla(self.build(cls, init_kwargs), data)
+            timed("xla", self.check_xla, self.build(cls, init_kwargs), data)
         if check_resume:
-            self.check_exact_resume(cls, self.build(cls, init_kwargs), data)
+            timed("resume", self.check_exact_resume, cls, self.build(cls, init_kwargs), data)
+
+    def _timed(self, check: str, fn: Callable, *args) -> Any:
+        """Runs `fn(*args)` and adds its wall time to `self.check_seconds[check]`
+        (read by `benchmarks/harness_time.py`)."""
+        start = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            seconds = time.perf_counter() - start
+            self.check_seconds[check] = self.check_seconds.get(check, 0.0) + seconds
 
     # ------------------------------------------------------------------ checks
 
