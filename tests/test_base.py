@@ -33,6 +33,14 @@ class TestNewVariant(GANTestCase):
             UniformLatentGAN, {"image_shape": (8, 8, 1), "latent_dim": 4}, tiny_images((8, 8, 1))
         )
 
+    def test_resume_check_fails_when_nothing_is_restored(self, tiny_images, monkeypatch):
+        gan = UniformLatentGAN.for_images((8, 8, 1), latent_dim=4)
+        data = tiny_images((8, 8, 1))
+        self.check_exact_resume(UniformLatentGAN, gan, data)  # passes as it is
+        monkeypatch.setattr(keras.callbacks.BackupAndRestore, "on_train_begin", lambda *a: None)
+        with pytest.raises(AssertionError, match="resumed at epochs"):
+            self.check_exact_resume(UniformLatentGAN, gan, data)
+
     def test_overridden_hook_is_used(self):
         gan = UniformLatentGAN.for_images((8, 8, 1), latent_dim=4)
         latents = np.asarray(gan.sample_latent(512))

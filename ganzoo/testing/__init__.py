@@ -333,9 +333,18 @@ class GANTestCase:
         assert changed, "fit under XLA did not train"
 
     def check_exact_resume(self, cls, model, data, epochs: int = 2) -> None:
-        """A run interrupted during its last epoch and resumed by a fresh model from
-        `keras.callbacks.BackupAndRestore` ends with the weights, optimizer states and
-        seed states of an uninterrupted run, bit for bit."""
+        """A run resumed by a fresh model from the `keras.callbacks.BackupAndRestore`
+        backup of an earlier epoch ends with the weights, optimizer states and seed
+        states of the uninterrupted run, bit for bit.
+
+        The uninterrupted run writes the backup itself; a copy taken when its
+        next-to-last epoch ends is what an interruption during the last epoch leaves
+        (`BackupAndRestore` writes only at epoch ends), so two models and two traces
+        check what an interrupted third run would. The kill-and-resume test in
+        ganzoo's own suite (`tests/test_resume.py`) SIGKILLs a real run.
+        """
+        import shutil
+
         import keras
 
         def fresh():
@@ -350,29 +359,23 @@ class GANTestCase:
             variables = [*gan.weights, *(v for o in optimizers for v in o.variables)]
             return [np.array(v) for v in variables] + [np.array(gan.seed_generator.state)]
 
-        class Interrupt(keras.callbacks.Callback):
-            def on_train_batch_end(self, batch, logs=None):
-                if self._epoch == epochs - 1:
-                    raise KeyboardInterrupt("interrupted by the resume check")
+        with tempfile.TemporaryDirectory() as tmp:
+            backup, left_behind = os.path.join(tmp, "backup"), os.path.join(tmp, "left")
 
-            def on_epoch_begin(self, epoch, logs=None):
-                self._epoch = epoch
+            class KeepBackup(keras.callbacks.Callback):
+                def on_epoch_end(self, epoch, logs=None):
+                    if epoch == epochs - 2:
+                        shutil.copytree(backup, left_behind)
 
-        reference = fresh()
-        reference.fit(data, epochs=epochs, verbose=0)
-        with tempfile.TemporaryDirectory() as backup:
-            interrupted = fresh()
-            callbacks = [keras.callbacks.BackupAndRestore(backup), Interrupt()]
-            try:
-                interrupted.fit(data, epochs=epochs, verbose=0, callbacks=callbacks)
-            except KeyboardInterrupt:
-                pass
-            else:
-                raise AssertionError("the resume check's interruption did not happen")
+            reference = fresh()
+            callbacks = [keras.callbacks.BackupAndRestore(backup), KeepBackup()]
+            reference.fit(data, epochs=epochs, verbose=0, callbacks=callbacks)
+            assert os.path.isdir(left_behind), "BackupAndRestore wrote no backup"
             resumed = fresh()
-            resumed.fit(
-                data, epochs=epochs, verbose=0, callbacks=[keras.callbacks.BackupAndRestore(backup)]
-            )
+            restore = keras.callbacks.BackupAndRestore(left_behind)
+            history = resumed.fit(data, epochs=epochs, verbose=0, callbacks=[restore])
+            # Restoring failed silently if the fresh model trained every epoch again.
+            assert history.epoch == [epochs - 1], f"resumed at epochs {history.epoch}"
         for a, b in zip(state(reference), state(resumed), strict=True):
             np.testing.assert_array_equal(a, b, err_msg="the resumed run ended elsewhere")
 
