@@ -341,7 +341,7 @@ register(
             Option("clip_value", float, "critic weight clipping bound c (0.01)"),
             Option("d_steps", int, "critic steps per generator step (5)"),
         ),
-        learning=Learning(800, 32, {"latent_dim": 32, "base_filters": 16}),
+        learning=Learning(1000, 16, {"latent_dim": 32, "base_filters": 8}),
     )
 )
 register(
