@@ -117,13 +117,17 @@ class ImageToImage(AdversarialModel):
         """Domain-A images translated to domain B."""
         return self.translator("a2b")(inputs, training=training)
 
-    def translate(self, images, direction: str = "a2b", batch_size: int = 64):
+    def translate(
+        self, images, direction: str = "a2b", batch_size: int = 64, *, dropout: bool = False
+    ):
         """Translates images from one domain to the other.
 
         Args:
             images: images in [-1, 1], shape `(n, H, W, C)` of the source domain.
             direction: `"a2b"`, or `"b2a"` for a model with both generators.
             batch_size: images per forward pass.
+            dropout: keep the generator's dropout on (pix2pix's test-time noise);
+                off by default, so translation is deterministic.
 
         Returns:
             A float32 tensor of translated images in [-1, 1].
@@ -135,7 +139,7 @@ class ImageToImage(AdversarialModel):
         images = ops.convert_to_tensor(images)
         checks.check_images(images, expected_shape=tuple(network.input_shape[1:]))
         outputs = [
-            ops.cast(network(images[start : start + batch_size], training=False), "float32")
+            ops.cast(network(images[start : start + batch_size], training=dropout), "float32")
             for start in range(0, int(images.shape[0]), int(batch_size))
         ]
         return ops.concatenate(outputs, axis=0)
