@@ -178,3 +178,15 @@ def test_aligned_folders_pair_files_by_name(tmp_path):
         ValueError, match=r"Unmatched pairs.*only in A: \['5'\].*only in B: \['x'\]"
     ):
         ganzoo.data.aligned_folders(tmp_path / "a", tmp_path / "b", 8, channels_a=1)
+
+
+def test_ganzoo_train_pix2pix_defaults_to_digits_edges(tmp_path):
+    from ganzoo import cli
+
+    out = str(tmp_path / "run")
+    argv = ["train", "pix2pix", "--epochs", "1", "--steps-per-epoch", "2", "--out", out]
+    assert cli.main([*argv, "--batch-size", "4", "--filters", "2", "--l1-weight", "50"]) == 0
+    assert os.path.exists(os.path.join(out, "epoch_0001.png"))
+    gan = keras.models.load_model(os.path.join(out, "model.keras"))
+    assert type(gan) is Pix2Pix and gan.l1_weight == 50.0
+    assert gan.image_shape_a == gan.image_shape_b == (32, 32, 1)
