@@ -19,12 +19,12 @@ See `docs/data.md`.
 """
 
 from ganzoo.data import semi_supervised
+from ganzoo.data.aligned import aligned_folders, aligned_pairs, digits_edges, sobel_edges
 from ganzoo.data.checks import check_images, check_labels, check_not_empty, check_paired, peek
 from ganzoo.data.cyclegan import cyclegan_jitter, digits_domains, paired, resize
 from ganzoo.data.datasets import DownloadError, load, num_classes
 from ganzoo.data.digits import load_digits_arrays
 from ganzoo.data.folder import image_folder
-from ganzoo.data.paired import aligned_folders, aligned_pairs, digits_edges, sobel_edges
 from ganzoo.data.pipeline import SyncEpoch, set_epoch
 from ganzoo.data.previews import keep_preview, preview
 from ganzoo.data.side_by_side import paired_images

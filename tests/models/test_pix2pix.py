@@ -49,6 +49,7 @@ class TestPix2Pix(GANTestCase):
             (data.map(lambda a, b: a), r"pairs \(images_a, images_b\).*single dataset"),
             (_pairs(shape_b=(16, 16, 3)), r"images_b: expected 1 channel.*\(4, 16, 16, 3\)"),
             (data.map(lambda a, b: (a, tf.zeros((4,), tf.int32))), r"labels"),
+            (data.map(lambda a, b: (a, (b + 1.0) * 127.5)), r"images_b.*\[-1, 1\]"),
         ]
         self.run_gan_test(
             Pix2Pix,
@@ -190,3 +191,33 @@ def test_ganzoo_train_pix2pix_defaults_to_digits_edges(tmp_path):
     gan = keras.models.load_model(os.path.join(out, "model.keras"))
     assert type(gan) is Pix2Pix and gan.l1_weight == 50.0
     assert gan.image_shape_a == gan.image_shape_b == (32, 32, 1)
+
+
+def test_doc_pictures_are_edges_translation_target_rows(tmp_path):
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    script_path = Path(__file__).resolve().parents[2] / "scripts" / "make_doc_images.py"
+    spec = importlib.util.spec_from_file_location("make_doc_images", script_path)
+    script = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = script  # dataclasses look their module up
+    spec.loader.exec_module(script)
+    images = tmp_path / "images"
+    argv = [
+        "--quick",
+        "--variants",
+        "pix2pix",
+        "--out",
+        str(images),
+        "--zoo",
+        str(tmp_path / "z.md"),
+    ]
+    (result,) = script.main(argv)
+    assert result.name == "pix2pix" and np.isfinite(result.fid)
+    rows, scale = script.TRANSLATION_ROWS, script.SCALE
+    with Image.open(images / "pix2pix_samples.png") as picture:
+        # Rows of 3 images of 32 px (edges, G(edges), digit), 2 px padding, times SCALE.
+        assert picture.size == (scale * (3 * 34 + 2), scale * (rows * 34 + 2))
+    with Image.open(images / "pix2pix_thumb.png") as thumb:
+        assert thumb.size == (3 * 34 + 2, rows * 34 + 2)
