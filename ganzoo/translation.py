@@ -39,9 +39,9 @@ def check_shapes(model: str, expected: Mapping[str, tuple[tuple, tuple]], summar
 class ImageToImage(AdversarialModel):
     """Base class of image-to-image translation models.
 
-    Subclasses set `players` and `translators`, which maps each direction (`"a2b"`,
-    and `"b2a"` where the model has both) to the attribute of its generator, and write
-    `train_step` with `update`.
+    Subclasses set `players` (with the optimizers `g_optimizer` and `d_optimizer`) and
+    `translators`, which maps each direction (`"a2b"`, and `"b2a"` where the model has
+    both) to the attribute of its generator, and write `train_step` with `update`.
 
     Args:
         **kwargs: passed to `ganzoo.core.AdversarialModel` (`regularizers`, `seed`,
@@ -74,6 +74,11 @@ class ImageToImage(AdversarialModel):
     def image_shape(self) -> tuple[int, ...]:
         """Shape of one generated (domain-B) image, as for other models."""
         return self.image_shape_b
+
+    def compile(self, g_optimizer=None, d_optimizer=None, **kwargs) -> None:
+        """Configures the generators' and discriminators' optimizers (by default the
+        variant's paper's); `**kwargs` as in `ganzoo.core.AdversarialModel.compile`."""
+        super().compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **kwargs)
 
     # ------------------------------------------------------------------ data
 

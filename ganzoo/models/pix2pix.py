@@ -137,22 +137,6 @@ class Pix2Pix(ImageToImage):
         )
         return cls(generator, discriminator, **kwargs)
 
-    def compile(
-        self,
-        g_optimizer: keras.optimizers.Optimizer | str | None = None,
-        d_optimizer: keras.optimizers.Optimizer | str | None = None,
-        **kwargs,
-    ) -> None:
-        """Configures the optimizers: by default the paper's Adam(2e-4, beta_1=0.5).
-
-        Args:
-            g_optimizer: the generator's optimizer.
-            d_optimizer: the discriminator's optimizer.
-            **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`, as in
-                `ganzoo.core.AdversarialModel.compile`.
-        """
-        super().compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **kwargs)
-
     def extra_log_names(self) -> list[str]:
         return ["adv_loss", "l1_loss"]
 
