@@ -105,6 +105,8 @@ def test_patchgan_size_and_unet_dropout():
     # After the first three of the five decoder layers (CD512-CD512-CD512-C512-...).
     assert [layer.name for layer in dropouts] == ["dropout_4", "dropout_3", "dropout_2"]
     assert all(layer.rate == 0.5 for layer in dropouts)
+    # Their seed states are saved with the model, so a resumed run draws the same masks.
+    assert len(small.layer_seed_generators()) == 3
     gan = Pix2Pix.for_images((16, 16, 1), output_channels=3, filters=2, discriminator_filters=2)
     assert gan.generator.output_shape == (None, 16, 16, 3)
     assert gan.discriminator.input_shape == (None, 16, 16, 4)
