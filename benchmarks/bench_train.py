@@ -74,6 +74,7 @@ STANDARD_CONFIGS = {
     "cgan": ("CGAN", {"image_shape": (28, 28, 1), "num_classes": 10}, 64),
     "infogan": ("InfoGAN", {"image_shape": (28, 28, 1)}, 64),
     "cyclegan": ("CycleGAN", {"image_shape": (64, 64, 3)}, 1),
+    "pix2pix": ("Pix2Pix", {"image_shape": (32, 32, 1)}, 1),  # edges -> digits, batch 1
 }
 # Timed steps by default: a few seconds of training each on a 2-core CPU.
 STANDARD_STEPS = {
@@ -83,6 +84,7 @@ STANDARD_STEPS = {
     "cgan": 60,
     "infogan": 24,
     "cyclegan": 16,
+    "pix2pix": 32,
 }
 
 
@@ -101,7 +103,7 @@ def standard_config(variant) -> tuple[str, dict, int]:
 def _registry_configs() -> tuple[dict, dict]:
     from ganzoo import registry
 
-    variants = [v for v in registry.variants() if v.data != "paired"]
+    variants = registry.variants()
     configs = {v.name: standard_config(v) for v in variants}
     steps = {v.name: STANDARD_STEPS.get(v.name, max(8, 60 // v.d_steps)) for v in variants}
     return configs, steps
@@ -195,7 +197,7 @@ def schedule(name: str, args, multiple: int = 1) -> tuple[int, int]:
 
 def dataset_batch(name: str, gan) -> int:
     """Images per dataset batch: the generator batch × the critic steps per batch."""
-    return CONFIGS[name][2] * gan.d_steps
+    return CONFIGS[name][2] * getattr(gan, "d_steps", 1)  # translators have no critic steps
 
 
 def digits_arrays(name: str) -> tuple:
@@ -208,6 +210,8 @@ def digits_arrays(name: str) -> tuple:
     images, labels = load_digits_arrays(size)
     if channels == 3:
         images = np.repeat(images, 3, axis=-1)
+    if name == "pix2pix":
+        return (ganzoo_edges(size), images)
     if name == "cyclegan":
         a, b = images[labels < 5], images[labels >= 5]
         count = min(len(a), len(b))
@@ -215,6 +219,14 @@ def digits_arrays(name: str) -> tuple:
     if _labelled(name):
         return images, labels
     return (images,)
+
+
+def ganzoo_edges(size: int):
+    """Sobel edge maps of all the digits (`ganzoo.data.sobel_edges`), Pix2Pix's inputs."""
+    from ganzoo.data import sobel_edges
+    from ganzoo.data.digits import load_digits_arrays
+
+    return sobel_edges(load_digits_arrays(size)[0])
 
 
 def ganzoo_dataset(name: str, batch: int):
@@ -225,6 +237,9 @@ def ganzoo_dataset(name: str, batch: int):
 
     _, kwargs, _ = CONFIGS[name]
     size = kwargs["image_shape"][0]
+    if name == "pix2pix":
+        edges, digits = digits_arrays(name)
+        return ganzoo.data.aligned_pairs(edges, digits, batch, seed=0).repeat()
     if name == "cyclegan":
 
         def domain(low: int, seed: int):
@@ -298,6 +313,24 @@ def make_loop_step(gan, fused_updates: bool = False):
             return d_loss, g_loss
 
         return cycle_step
+
+    if not hasattr(gan, "latent_dim"):  # Pix2Pix: D on G's fakes, then G (the reference)
+
+        def paired_step(batch):
+            real_a, real_b = gan.unpack(batch)
+            fake_b = gan.generator(real_a, training=True)
+            with tf.GradientTape() as tape:
+                d_loss = tf.reduce_mean(gan.discriminator_loss(real_a, real_b, fake_b)["d_loss"])
+                scaled = d_opt.scale_loss(d_loss)
+            update(tape, scaled, gan.player_variables("discriminator"), d_opt)
+            with tf.GradientTape() as tape:
+                fake_b = gan.generator(real_a, training=True)
+                g_loss = tf.reduce_mean(gan.generator_loss(real_a, real_b, fake_b)["g_loss"])
+                scaled = g_opt.scale_loss(g_loss)
+            update(tape, scaled, gan.player_variables("generator"), g_opt)
+            return d_loss, g_loss
+
+        return paired_step
 
     def step(batch):
         real, condition = gan.unpack(batch)
@@ -407,7 +440,7 @@ def result(name: str, mode: str, gan, batch: int, elapsed: float, cpu: float, st
         "mode": mode,
         "image_shape": list(CONFIGS[name][1]["image_shape"]),
         "batch": batch,
-        "d_steps": gan.d_steps,
+        "d_steps": getattr(gan, "d_steps", 1),
         "jit_compile": bool(gan.jit_compile),
         "dtype_policy": gan.dtype_policy.name,
         "steps_per_execution": int(gan.steps_per_execution),

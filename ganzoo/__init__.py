@@ -45,6 +45,7 @@ from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
 from ganzoo.models.lsgan import LSGAN
+from ganzoo.models.pix2pix import Pix2Pix
 from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
@@ -66,6 +67,7 @@ __all__ = [
     "WGANGP",
     "CycleGAN",
     "InfoGAN",
+    "Pix2Pix",
     "VanillaGAN",
     "callbacks",
     "core",

@@ -14,8 +14,8 @@ Data kinds (what a dataset element holds; see docs/data.md):
 Example:
 >>> from ganzoo import registry
 >>> registry.names()
-['acgan', 'cgan', 'cyclegan', 'dcgan', 'infogan', 'lsgan', 'r3gan', 'sgan', 'sngan',
- 'vanilla', 'wgan', 'wgan_gp']
+['acgan', 'cgan', 'cyclegan', 'dcgan', 'infogan', 'lsgan', 'pix2pix', 'r3gan', 'sgan',
+ 'sngan', 'vanilla', 'wgan', 'wgan_gp']
 >>> entry = registry.get("dcgan")
 >>> gan = entry.build((32, 32, 1), latent_dim=64)
 """
@@ -31,6 +31,7 @@ from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
 from ganzoo.models.lsgan import LSGAN
+from ganzoo.models.pix2pix import Pix2Pix
 from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
@@ -374,5 +375,21 @@ register(
             "generator_units": (8,),
         },
         (Option("labelled", int, "labels kept, balanced over the classes (default: all)"),),
+    )
+)
+register(
+    Variant(
+        "pix2pix",
+        Pix2Pix,
+        "paired",
+        "Isola et al. 2017",
+        "docs/pix2pix.md",
+        {"image_shape": (16, 16, 1), "filters": 2, "downsamplings": 3, "discriminator_filters": 2},
+        (
+            Option("filters", int, "U-Net width ngf (64)"),
+            Option("l1_weight", float, "weight lambda of the L1 term (100)"),
+            Option("discriminator_filters", int, "PatchGAN width ndf (64)", hidden=True),
+        ),
+        latent_argument=None,
     )
 )

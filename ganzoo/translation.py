@@ -39,9 +39,9 @@ def check_shapes(model: str, expected: Mapping[str, tuple[tuple, tuple]], summar
 class ImageToImage(AdversarialModel):
     """Base class of image-to-image translation models.
 
-    Subclasses set `players` and `translators`, which maps each direction (`"a2b"`,
-    and `"b2a"` where the model has both) to the attribute of its generator, and write
-    `train_step` with `update`.
+    Subclasses set `players` (with the optimizers `g_optimizer` and `d_optimizer`) and
+    `translators`, which maps each direction (`"a2b"`, and `"b2a"` where the model has
+    both) to the attribute of its generator, and write `train_step` with `update`.
 
     Args:
         **kwargs: passed to `ganzoo.core.AdversarialModel` (`regularizers`, `seed`,
@@ -74,6 +74,11 @@ class ImageToImage(AdversarialModel):
     def image_shape(self) -> tuple[int, ...]:
         """Shape of one generated (domain-B) image, as for other models."""
         return self.image_shape_b
+
+    def compile(self, g_optimizer=None, d_optimizer=None, **kwargs) -> None:
+        """Configures the generators' and discriminators' optimizers (by default the
+        variant's paper's); `**kwargs` as in `ganzoo.core.AdversarialModel.compile`."""
+        super().compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **kwargs)
 
     # ------------------------------------------------------------------ data
 
@@ -117,13 +122,17 @@ class ImageToImage(AdversarialModel):
         """Domain-A images translated to domain B."""
         return self.translator("a2b")(inputs, training=training)
 
-    def translate(self, images, direction: str = "a2b", batch_size: int = 64):
+    def translate(
+        self, images, direction: str = "a2b", batch_size: int = 64, *, dropout: bool = False
+    ):
         """Translates images from one domain to the other.
 
         Args:
             images: images in [-1, 1], shape `(n, H, W, C)` of the source domain.
             direction: `"a2b"`, or `"b2a"` for a model with both generators.
             batch_size: images per forward pass.
+            dropout: keep the generator's dropout on (pix2pix's test-time noise);
+                off by default, so translation is deterministic.
 
         Returns:
             A float32 tensor of translated images in [-1, 1].
@@ -135,7 +144,7 @@ class ImageToImage(AdversarialModel):
         images = ops.convert_to_tensor(images)
         checks.check_images(images, expected_shape=tuple(network.input_shape[1:]))
         outputs = [
-            ops.cast(network(images[start : start + batch_size], training=False), "float32")
+            ops.cast(network(images[start : start + batch_size], training=dropout), "float32")
             for start in range(0, int(images.shape[0]), int(batch_size))
         ]
         return ops.concatenate(outputs, axis=0)

@@ -11,7 +11,7 @@ gets `DEFAULT_BUDGET` until it is given its own), then the script writes into `-
 
 - `<name>_samples.png`: 64 samples of the generator (for an image-to-image variant,
   which has no latents, its `ImageGrid` picture: rows of `a, G(a), F(G(a)), b, F(b),
-  G(F(b))`);
+  G(F(b))` for CycleGAN, `edges, G(edges), digit` for Pix2Pix);
 - `<name>_grid.png`: the variant's own `ImageGrid` layout when it differs from plain
   samples (CGAN: a row per class; InfoGAN: a traversal of the categorical code);
 - `<name>_continuous<i>.png`: for a variant with continuous codes (InfoGAN), a
@@ -107,6 +107,7 @@ BUDGETS: dict[str, Budget] = {
     "acgan": Budget(400, log_every=25),
     "r3gan": Budget(2400, 16, {"base_filters": 16}, log_every=100),
     "sgan": Budget(600, 100, log_every=50),
+    "pix2pix": Budget(300, 16, {"filters": 16, "discriminator_filters": 16}, log_every=25),
 }
 DEFAULT_BUDGET = Budget(500)
 QUICK_BUDGET = Budget(4, 8, log_every=2)
@@ -168,7 +169,7 @@ def load_data(variant: registry.Variant, batch_size: int) -> Data:
     """The offline digits in the form `variant.data` asks for.
 
     Raises:
-        NotImplementedError: for a data kind without an offline digits set (`"paired"`).
+        NotImplementedError: for a data kind without an offline digits set.
     """
     if variant.data in ("images", "labelled"):
         dataset = ganzoo.data.load(
@@ -191,6 +192,14 @@ def load_data(variant: registry.Variant, batch_size: int) -> Data:
                 (_KNOWN_DOMAIN, train_b, "b2a", train_a),
                 (_INVERTED_DOMAIN, train_a, "a2b", train_b),
             ),
+        )
+    if variant.data == "paired":  # Sobel edge maps of the digits -> the digits
+        train_a, train_b, test_a, test_b = ganzoo.data.digits_edges(IMAGE_SIZE)
+        train = ganzoo.data.aligned_pairs(train_a, train_b, batch_size, seed=SEED)
+        return Data(
+            _repeat(train),
+            (test_a[:TRANSLATION_ROWS], test_b[:TRANSLATION_ROWS]),
+            (("G(edges) against the digits", train_a, "a2b", train_b),),
         )
     raise NotImplementedError(f"no offline digits set for data kind {variant.data!r}")
 
@@ -286,9 +295,11 @@ def write_pictures(
     else:  # image-to-image: the ImageGrid picture of fixed test pairs
         put(_read_png(grid_file), "samples")
         a, b = data.grid_inputs
-        columns = [a, _translate(model, a, "a2b"), b, _translate(model, b, "b2a")]
+        columns = [a, _translate(model, a, "a2b"), b]
+        if "b2a" in getattr(model, "translators", ()):
+            columns.append(_translate(model, b, "b2a"))
         thumb = np.stack(columns, axis=1).reshape((-1, *a.shape[1:]))
-        put(image_grid(thumb, columns=4), "thumb", scale=1)
+        put(image_grid(thumb, columns=len(columns)), "thumb", scale=1)
     return files
 
 
@@ -460,7 +471,9 @@ def zoo_markdown(results: Sequence[Result], reference: float, images: str) -> st
         "",
         "Data kinds: `images` (digits, labels unused), `labelled` (digits with their class),",
         "`unpaired` (CycleGAN: domain A is half of the digits, white on black, domain B the",
-        "other half inverted, as `examples/cyclegan_horse2zebra.py --dataset digits`).",
+        "other half inverted, as `examples/cyclegan_horse2zebra.py --dataset digits`),",
+        "`paired` (Pix2Pix: Sobel edge maps of the digits paired with the digits,",
+        "`ganzoo.data.digits_edges`).",
         "",
     ]
     return "\n".join(lines)

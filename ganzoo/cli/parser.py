@@ -124,7 +124,8 @@ def _add_variant_options(parser: argparse.ArgumentParser, variant: registry.Vari
 _DATA_HELP = {
     "images": "images",
     "labelled": "labelled images (a folder's sub-folders are the classes)",
-    "paired": "aligned pairs (a folder of side-by-side A|B files)",
+    "paired": "aligned pairs (digits-edges, offline and the default, or a folder of "
+    "side-by-side A|B files)",
     "unpaired": "two domains (--domain-a/--domain-b, a folder with trainA/ and trainB/, "
     "cycle_gan/NAME or digits)",
 }

@@ -161,11 +161,14 @@ def _single(variant: registry.Variant, args: argparse.Namespace, batch_size: int
                 f"sub-folder per class (at least 2); found {ds.class_names}."
             )
         return ds, extra
+    if variant.data == "paired" and args.dataset in ("digits", "digits-edges"):
+        edges, digits, _, _ = ganzoo.data.digits_edges(args.image_size or 32)  # offline pairs
+        return ganzoo.data.aligned_pairs(edges, digits, batch_size, seed=args.seed), {}
     _check_dataset_name(args.dataset)
     if variant.data == "paired":
         raise usage(
-            f"{variant.name} trains on aligned pairs: --dataset must be a folder of "
-            f"side-by-side A|B images; got {args.dataset!r}."
+            f"{variant.name} trains on aligned pairs: --dataset must be digits-edges or a "
+            f"folder of side-by-side A|B images; got {args.dataset!r}."
         )
     try:
         ds = ganzoo.data.load(

@@ -5,7 +5,8 @@
 - `image_folder(path, image_size, ...)`: a folder of image files.
 - `paired(ds_a, ds_b)`, `cyclegan_jitter`, `resize`, `digits_domains`: unpaired
   domains for CycleGAN.
-- `paired_images(path, direction)`: pix2pix-style side-by-side pairs.
+- `paired_images(path, direction)`: pix2pix-style side-by-side pairs;
+  `aligned_folders(a_dir, b_dir)`, `aligned_pairs(a, b)`, the offline `digits_edges`.
 - `semi_supervised`: `load(name, labelled=N)`'s few labels (`-1`: unlabelled).
 - `preview`, `keep_preview`: the cheap first batch of a ganzoo dataset that `peek`
   reads, and handing it on to a dataset derived from it.
@@ -18,6 +19,7 @@ See `docs/data.md`.
 """
 
 from ganzoo.data import semi_supervised
+from ganzoo.data.aligned import aligned_folders, aligned_pairs, digits_edges, sobel_edges
 from ganzoo.data.checks import check_images, check_labels, check_not_empty, check_paired, peek
 from ganzoo.data.cyclegan import cyclegan_jitter, digits_domains, paired, resize
 from ganzoo.data.datasets import DownloadError, load, num_classes
@@ -30,12 +32,15 @@ from ganzoo.data.side_by_side import paired_images
 __all__ = [
     "DownloadError",
     "SyncEpoch",
+    "aligned_folders",
+    "aligned_pairs",
     "check_images",
     "check_labels",
     "check_not_empty",
     "check_paired",
     "cyclegan_jitter",
     "digits_domains",
+    "digits_edges",
     "image_folder",
     "keep_preview",
     "load",
@@ -48,4 +53,5 @@ __all__ = [
     "resize",
     "semi_supervised",
     "set_epoch",
+    "sobel_edges",
 ]

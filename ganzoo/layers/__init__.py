@@ -10,12 +10,13 @@
   (Miyato et al., 2018), one power iteration per `update_spectral_norms(model)` call.
 - `GaussianNoise`: additive noise drawn for the global batch (the distribution rule),
   the noise layers of the semi-supervised GAN's discriminator.
+- `Dropout`: dropout whose masks are drawn for the global batch, pix2pix's noise.
 - `WeightNormDense`: a dense layer with weight normalisation (Salimans & Kingma, 2016)
   and its data-dependent initialisation, the layers of the semi-supervised GAN's
   discriminator.
 """
 
-from ganzoo.layers.noise import GaussianNoise
+from ganzoo.layers.noise import Dropout, GaussianNoise
 from ganzoo.layers.normalization import BatchNormalization, instance_normalization
 from ganzoo.layers.padding import ReflectionPadding2D
 from ganzoo.layers.spectral_norm import (
@@ -28,6 +29,7 @@ from ganzoo.layers.weight_norm import WeightNormDense
 
 __all__ = [
     "BatchNormalization",
+    "Dropout",
     "GaussianNoise",
     "ReflectionPadding2D",
     "SpectralNormalization",

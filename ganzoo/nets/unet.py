@@ -5,7 +5,10 @@ Written after the reference PyTorch implementation (`junyanz/pytorch-CycleGAN-an
 `models/networks.py`, `UnetGenerator`): `log2(size)` 4×4 stride-2 convolutions down to
 1×1 (64-128-256-512-512-...), LeakyReLU(0.2) before each but the first, and mirrored
 transposed convolutions up with skip connections, ReLU before each, `tanh` at the end;
-instance norm without learned scale or shift; no dropout (CycleGAN's `--no_dropout`).
+instance norm without learned scale or shift. Dropout is off by default (CycleGAN's
+`--no_dropout`); pix2pix turns it on (`dropout=0.5`) after the first three decoder
+layers, the paper's `CD512-CD512-CD512` (its appendix 6.1.1), with masks drawn by the
+distribution rule (`ganzoo.layers.Dropout`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import math
 import keras
 from keras import layers
 
-from ganzoo.layers import instance_normalization
+from ganzoo.layers import Dropout, instance_normalization
 from ganzoo.nets._common import check_image_shape, normal_init
 
 
@@ -25,6 +28,9 @@ def build_unet_generator(
     downsamplings: int | None = None,
     output_channels: int | None = None,
     name: str = "unet_generator",
+    *,
+    dropout: float = 0.0,
+    dropout_layers: int = 3,
 ) -> keras.Model:
     """Builds the U-Net generator of pix2pix, CycleGAN's `--netG unet_256` option.
 
@@ -42,6 +48,10 @@ def build_unet_generator(
             is 1×1. At least 1.
         output_channels: channels of the output images; by default the input's.
         name: the model's name.
+        dropout: dropout rate after the first `dropout_layers` decoder layers (0: none;
+            pix2pix: 0.5).
+        dropout_layers: decoder layers followed by dropout, counted from the bottleneck
+            (3 in pix2pix); never the output layer.
 
     Returns:
         A functional `keras.Model` from images in [-1, 1] to images in [-1, 1].
@@ -82,7 +92,7 @@ def build_unet_generator(
         if not (outermost or innermost):
             x = instance_normalization()(x)
         skips.append(x)
-    for level in reversed(range(downsamplings)):
+    for decoded, level in enumerate(reversed(range(downsamplings))):
         outermost, innermost = level == 0, level == downsamplings - 1
         if not innermost:
             x = layers.Concatenate()([skips[level], x])
@@ -97,5 +107,7 @@ def build_unet_generator(
         )(x)
         if not outermost:
             x = instance_normalization()(x)
+            if dropout > 0 and decoded < dropout_layers:
+                x = Dropout(dropout, name=f"dropout_{level}")(x)
     outputs = layers.Activation("tanh", dtype="float32", name="tanh")(x)
     return keras.Model(images, outputs, name=name)
