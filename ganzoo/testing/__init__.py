@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from ganzoo.testing.bad_data import bad_image_datasets, map_images
 from ganzoo.testing.strategies import (
     compile_for_strategy_check,
     configure_logical_cpus,
@@ -42,24 +43,6 @@ __all__ = [
     "map_images",
     "two_cpu_strategy",
 ]
-
-
-def map_images(element: Any, fn: Callable) -> Any:
-    """Applies `fn` to every rank-4 floating tensor in a dataset element (the images).
-
-    Args:
-        element: a tensor or a tuple/list of tensors.
-        fn: a function of an image batch.
-
-    Returns:
-        The element with its image batches replaced by `fn(images)`.
-    """
-
-    if isinstance(element, (tuple, list)):
-        return type(element)(map_images(e, fn) for e in element)
-    if element.shape.rank == 4 and element.dtype.is_floating:
-        return fn(element)
-    return element
 
 
 def _weights(model) -> list[np.ndarray]:
@@ -218,20 +201,7 @@ class GANTestCase:
 
     def check_bad_input(self, model, data, bad_data: list) -> None:
         """`fit` refuses uint8 images and wrong channels with a ValueError, before training."""
-        import tensorflow as tf
-
-        uint8 = data.map(
-            lambda *e: map_images(
-                e if len(e) > 1 else e[0],
-                lambda x: tf.cast(tf.round((x + 1.0) * 127.5), tf.uint8),
-            )
-        )
-        channels = data.map(
-            lambda *e: map_images(
-                e if len(e) > 1 else e[0], lambda x: tf.concat([x, x[..., :1]], axis=-1)
-            )
-        )
-        cases = [(uint8, r"\[-1, 1\]|float"), (channels, r"channel|shape"), *bad_data]
+        cases = [*bad_image_datasets(data), *bad_data]
         iterations = int(model.g_optimizer.iterations)
         for dataset, pattern in cases:
             try:
