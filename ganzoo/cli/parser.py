@@ -72,6 +72,12 @@ def _common_train_options() -> argparse.ArgumentParser:
         "--restart", action="store_true", help="ignore a backup in --out and start over"
     )
     group.add_argument("--data-dir", default=None, help="tensorflow-datasets data directory")
+    group.add_argument(
+        "--diagnostics",
+        action="store_true",
+        help="log D's accuracy, gradient norms and mode coverage each epoch and warn on "
+        "mode collapse, vanishing gradients or non-convergence (docs/diagnostics.md)",
+    )
     # Hidden (documented in docs/reliability.md): short runs for tests and smoke checks;
     # trains on the first N batches of each epoch's shuffle.
     group.add_argument("--steps-per-epoch", type=positive, default=None, help=argparse.SUPPRESS)

@@ -43,6 +43,7 @@ def train(args: argparse.Namespace, callbacks: list | tuple = ()) -> str:
     'runs/dcgan/model.keras'
     """
     import keras
+    import numpy as np
 
     import ganzoo
     from ganzoo.callbacks import DivergenceError, ImageGrid, training_callbacks
@@ -88,6 +89,10 @@ def train(args: argparse.Namespace, callbacks: list | tuple = ()) -> str:
             out, restart=args.restart, image_grid=ImageGrid(out, inputs=grid_inputs)
         )
         _check_resume(args, options, out, backup)
+        if getattr(args, "diagnostics", False):  # first, so the CSV log gets its values
+            first = ganzoo.data.peek(dataset)
+            real = tuple(map(np.asarray, first)) if isinstance(first, tuple) else np.asarray(first)
+            run_callbacks.insert(0, ganzoo.callbacks.Diagnostics(real))
         start = time.perf_counter()
         if hasattr(gan, "initialize"):  # a data-dependent init (SGAN's weight norm)
             gan.initialize(next(iter(dataset))[0])
