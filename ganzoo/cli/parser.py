@@ -219,6 +219,11 @@ def _add_fid(commands) -> None:
     )
     fid.add_argument("--kid", action="store_true", help="also compute KID")
     fid.add_argument(
+        "--prdc",
+        action="store_true",
+        help="also compute precision, recall, density and coverage (k=5) of B against A",
+    )
+    fid.add_argument(
         "--image-size",
         type=positive,
         default=None,

@@ -57,3 +57,25 @@ def test_k_at_least_the_sample_count_is_refused(real_n, fake_n, k):
 def test_bad_input(real, fake, k, message):
     with pytest.raises(ValueError, match=message):
         prdc(real, fake, k=k)
+
+
+def test_fid_callback_logs_prdc_of_its_features():
+    import ganzoo
+    from ganzoo.callbacks import FID
+    from ganzoo.callbacks.sources import model_batches
+    from ganzoo.metrics import get_extractor
+
+    real = np.random.default_rng(3).uniform(-1, 1, (40, 16, 16, 1)).astype("float32")
+    gan = ganzoo.DCGAN.for_images((16, 16, 1), latent_dim=8, base_filters=4, seed=1)
+    callback = FID(real, num_samples=30, extractor="digits", prdc=True, verbose=0)
+    callback.set_model(gan)
+    callback.set_params({"epochs": 1, "steps": 1, "verbose": 0})
+    callback.on_train_begin()
+    logs = {}
+    callback.on_epoch_end(0, logs)
+    extractor = get_extractor("digits")
+    fake = extractor(np.concatenate(list(model_batches(gan, 30, seed=0))))
+    expected = prdc(extractor(real[:30]), fake, k=5)
+    assert {name: logs[name] for name in NAMES} == pytest.approx(expected, abs=1e-12)
+    with pytest.raises(ValueError, match="prdc needs num_samples > k=5; got 5"):
+        FID(real, num_samples=5, prdc=True)
