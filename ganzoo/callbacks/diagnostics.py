@@ -190,7 +190,12 @@ class Diagnostics(keras.callbacks.Callback):
         return {"d_grad_norm": d_norm, "g_grad_norm": g_norm}
 
     def _classes(self) -> dict[str, float]:
-        images = self.model.generate(NUM_CLASS_SAMPLES, seed=self.seed)
+        model = self.model
+        if self._condition is None:  # compiled batches: 2x faster than eager `generate`
+            z = keras.random.normal((NUM_CLASS_SAMPLES, model.latent_dim), seed=self.seed)
+            images = model.generator.predict(model.generator_inputs(z, None), 250, verbose=0)
+        else:
+            images = model.generate(NUM_CLASS_SAMPLES, seed=self.seed)
         probabilities = np.asarray(self._classifier.predict(images, batch_size=250, verbose=0))
         classes = probabilities.shape[-1]
         counts = np.bincount(probabilities.argmax(axis=-1), minlength=classes)
