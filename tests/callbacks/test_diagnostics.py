@@ -152,3 +152,17 @@ def test_non_convergence_rule():
     damped = _series(0.5, 3.0, damping=0.8)  # still 2x its mean, but dying down
     assert failure_modes.non_convergence("d_loss", damped, noise) is None
     assert failure_modes.non_convergence("d_loss", _series(0.5, 0.9)[:-1], noise) is None
+
+
+@pytest.mark.parametrize("variant", ["cgan"])  # (images, labels) batches: the conditional path
+def test_train_command_logs_diagnostics_to_its_history(tmp_path, variant):
+    from ganzoo import cli
+
+    out = str(tmp_path / variant)
+    argv = ["train", variant, "--epochs", "1", "--steps-per-epoch", "2", "--out", out]
+    width = ["--batch-size", "8", "--latent-dim", "8", "--base-filters", "4"]
+    assert cli.main([*argv, *width, "--diagnostics"]) == 0
+    with open(f"{out}/history.csv") as f:
+        row = next(csv.DictReader(f))
+    for key in KEYS:
+        assert np.isfinite(float(row[key])), key
