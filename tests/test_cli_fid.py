@@ -117,3 +117,16 @@ def test_bad_sources(tmp_path, digits):
     for argv, message in cases:
         with pytest.raises(SystemExit, match=re.escape(message)):
             _run([*argv, "--extractor", "digits"] if "--extractor" not in argv else argv)
+
+
+def test_prdc_flag(tmp_path, digits, capsys):
+    from ganzoo.metrics import get_extractor, prdc
+
+    a = _write_folder(tmp_path / "a", digits[0][:40])
+    b = _write_folder(tmp_path / "b", digits[0][40:70])
+    result = _run([str(tmp_path / "a"), str(tmp_path / "b"), "--extractor", "digits", "--prdc"])
+    extractor = get_extractor("digits")
+    expected = prdc(extractor(a), extractor(b))
+    assert result["prdc"] == pytest.approx(expected, abs=1e-6)
+    assert "PRDC (k=5, B against A): precision " in capsys.readouterr().out
+    assert _run([str(tmp_path / "a"), str(tmp_path / "b"), "--extractor", "digits"])["prdc"] is None

@@ -1,5 +1,6 @@
-"""Keras callbacks for GAN training: image grids, FID/KID in the logs, divergence guard."""
+"""Keras callbacks for GAN training: image grids, FID/KID in the logs, diagnostics, divergence guard."""
 
+from ganzoo.callbacks.diagnostics import Diagnostics
 from ganzoo.callbacks.divergence import DivergenceError, DivergenceGuard
 from ganzoo.callbacks.fid import FID
 from ganzoo.callbacks.image_grid import ImageGrid, image_grid, save_png
@@ -7,6 +8,7 @@ from ganzoo.callbacks.run import training_callbacks
 
 __all__ = [
     "FID",
+    "Diagnostics",
     "DivergenceError",
     "DivergenceGuard",
     "ImageGrid",

@@ -21,7 +21,8 @@ import keras
 import numpy as np
 
 from ganzoo.callbacks.sources import ARRAY_BATCH, extract, image_batches, model_batches
-from ganzoo.metrics import FeatureStatistics, fid_from_statistics, get_extractor
+from ganzoo.metrics import FeatureStatistics, fid_from_statistics, get_extractor, prdc
+from ganzoo.metrics.precision_recall import DEFAULT_K as PRDC_K
 from ganzoo.metrics.scores import kid_from_features
 
 DEFAULT_NUM_SAMPLES = 10_000
@@ -43,6 +44,7 @@ class FID(keras.callbacks.Callback):
     | `fid` | the FID (lower is better) |
     | `fid_epoch` | the epoch (counted from 1) whose generator produced `fid` |
     | `kid`, `kid_std` | with `kid=True`: KID's mean and std over 100 subsets |
+    | `precision`, `recall`, `density`, `coverage` | with `prdc=True`: `ganzoo.metrics.prdc` (k=5) on the same features |
 
     **Place it before the callbacks that read it** (`CSVLogger` fixes its columns from
     the first epoch's logs; `TensorBoard`, `EarlyStopping`, `ModelCheckpoint` read
@@ -79,6 +81,8 @@ class FID(keras.callbacks.Callback):
             the data change.
         kid: also compute KID (needs the real features kept in memory, and cached as
             `.features.npy` next to the statistics).
+        prdc: also compute precision, recall, density and coverage (Kynkäänniemi et
+            al., 2019; Naeem et al., 2020) on the same features, kept as for KID.
         batch_size: images per forward pass of the extractor, and per batch when
             `real_data` is one array (default: the extractor's own batch size).
         seed: seed of the generated latents.
@@ -114,6 +118,7 @@ class FID(keras.callbacks.Callback):
         cache_key: str | None = None,
         *,
         kid: bool = False,
+        prdc: bool = False,
         batch_size: int | None = None,
         seed: int = 0,
         cache_dir: str | os.PathLike | None = None,
@@ -132,11 +137,13 @@ class FID(keras.callbacks.Callback):
             raise ValueError(f"batch_size must be a positive integer or None; got {batch_size!r}.")
         if cache_key is not None and (not isinstance(cache_key, str) or not cache_key.strip()):
             raise ValueError(f"cache_key must be a non-empty string or None; got {cache_key!r}.")
+        if prdc and num_samples <= PRDC_K:
+            raise ValueError(f"prdc needs num_samples > k={PRDC_K}; got {num_samples}.")
         if isinstance(real_data, FeatureStatistics):
-            if kid:
+            if kid or prdc:
                 raise ValueError(
-                    "KID needs the real features themselves; got FeatureStatistics as "
-                    "real_data. Pass the images, or kid=False."
+                    "KID needs the real features themselves, and so does PRDC; got "
+                    "FeatureStatistics as real_data. Pass the images, or kid=prdc=False."
                 )
             if real_data.count < 2:
                 raise ValueError(
@@ -149,6 +156,7 @@ class FID(keras.callbacks.Callback):
         self.extractor = extractor
         self.cache_key = cache_key
         self.kid = bool(kid)
+        self.prdc = bool(prdc)
         self.batch_size = None if batch_size is None else int(batch_size)
         self.seed = int(seed)
         self.cache_dir = cache_dir
@@ -192,7 +200,7 @@ class FID(keras.callbacks.Callback):
         path = self.cache_path(extractor.name)
         features_path = None if path is None else path[: -len(".npz")] + ".features.npy"
         cached = path is not None and os.path.exists(path)
-        if cached and (not self.kid or os.path.exists(features_path)):
+        if cached and (not self._keep_features or os.path.exists(features_path)):
             stats = FeatureStatistics.load(path)
             if stats.extractor != extractor.name or stats.dim != extractor.feature_dim:
                 raise ValueError(
@@ -201,7 +209,7 @@ class FID(keras.callbacks.Callback):
                     "delete the file or use another cache_key."
                 )
             self.real_statistics, self.real_source = stats, "cache"
-            if self.kid:
+            if self._keep_features:
                 self._real_features = np.load(features_path)
             if self.verbose:
                 print(f"FID: real statistics of {stats.count} images read from {path}")
@@ -212,7 +220,7 @@ class FID(keras.callbacks.Callback):
             image_batches(self.real_data, self.num_samples, self.batch_size or ARRAY_BATCH),
             extractor,
             self.num_samples,
-            keep_features=self.kid,
+            keep_features=self._keep_features,
             batch_size=self.batch_size,
             verbose=self.verbose,
         )
@@ -226,13 +234,17 @@ class FID(keras.callbacks.Callback):
             unique = uuid.uuid4().hex
             temporary = f"{path[: -len('.npz')]}.{unique}.tmp.npz"
             stats.save(temporary)
-            if self.kid:
+            if self._keep_features:
                 temporary_features = f"{features_path}.{unique}.tmp.npy"
                 np.save(temporary_features, features)
                 os.replace(temporary_features, features_path)
             os.replace(temporary, path)
             if self.verbose:
                 print(f"FID: saved the real statistics to {path}")
+
+    @property
+    def _keep_features(self) -> bool:
+        return self.kid or self.prdc
 
     # ------------------------------------------------------------------ callback
 
@@ -282,7 +294,7 @@ class FID(keras.callbacks.Callback):
             model_batches(self.model, self.num_samples, seed=self.seed),
             extractor,
             self.num_samples,
-            keep_features=self.kid,
+            keep_features=self._keep_features,
             batch_size=self.batch_size,
             verbose=self.verbose,
         )
@@ -294,6 +306,8 @@ class FID(keras.callbacks.Callback):
         self._last = {"fid": float(fid_score), "fid_epoch": epoch + 1}
         if kid_score is not None:
             self._last.update(kid=float(kid_score), kid_std=float(kid_score.std))
+        if self.prdc:
+            self._last.update(prdc(self._real_features, features, k=PRDC_K))
         self.evaluations.append(
             {"epoch": epoch + 1, "fid": fid_score, "kid": kid_score, "seconds": seconds}
         )

@@ -45,10 +45,12 @@ def load_gan(path: str):
 
 
 def fid(args: argparse.Namespace) -> dict:
-    """Prints and returns the FID (and, with `args.kid`, KID) between `args.a` and `args.b`.
+    """Prints and returns the FID (and, with `args.kid`, KID; with `args.prdc`, precision,
+    recall, density and coverage of B against A) between `args.a` and `args.b`.
 
     Returns:
-        `{"fid": Score, "kid": Score or None, "a": description, "b": description}`; the
+        `{"fid": Score, "kid": Score or None, "prdc": dict or None, "a": description,
+        "b": description}`; the
         Scores' `num_real` counts A's images and `num_fake` B's.
     """
     from ganzoo.callbacks.sources import extract, image_batches
@@ -72,7 +74,7 @@ def fid(args: argparse.Namespace) -> dict:
                 image_batches(batches, args.num_samples),
                 extractor,
                 args.num_samples,
-                keep_features=args.kid,
+                keep_features=args.kid or getattr(args, "prdc", False),
                 batch_size=args.batch_size,
             )
         except ValueError as error:
@@ -84,6 +86,7 @@ def fid(args: argparse.Namespace) -> dict:
     kid_score = None
     if args.kid:
         kid_score = kid_from_features(sides["A"][1], sides["B"][1], extractor=extractor.name)
+    prdc_scores = _prdc(sides, args)
     comparable = (
         "the network of published FIDs; compare at equal sample counts"
         if score.comparable_with_papers
@@ -97,7 +100,27 @@ def fid(args: argparse.Namespace) -> dict:
             f"{result.metric.upper()} {value} (extractor {result.extractor}, {comparable}; "
             f"A: {result.num_real} images, B: {result.num_fake} images)"
         )
-    return {"fid": score, "kid": kid_score, "a": sides["A"][2], "b": sides["B"][2]}
+    return {
+        "fid": score,
+        "kid": kid_score,
+        "prdc": prdc_scores,
+        "a": sides["A"][2],
+        "b": sides["B"][2],
+    }
+
+
+def _prdc(sides: dict, args: argparse.Namespace) -> dict | None:
+    """With `--prdc`: prints and returns `ganzoo.metrics.prdc` of B's features against A's."""
+    if not getattr(args, "prdc", False):
+        return None
+    from ganzoo.metrics import prdc
+
+    try:
+        scores = prdc(sides["A"][1], sides["B"][1])
+    except ValueError as error:
+        raise CommandError(f"--prdc: {error}") from None
+    print("PRDC (k=5, B against A): " + ", ".join(f"{n} {v:.4f}" for n, v in scores.items()))
+    return scores
 
 
 def _fid_source(spec: str, args: argparse.Namespace, extractor) -> tuple:

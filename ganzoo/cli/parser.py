@@ -72,6 +72,12 @@ def _common_train_options() -> argparse.ArgumentParser:
         "--restart", action="store_true", help="ignore a backup in --out and start over"
     )
     group.add_argument("--data-dir", default=None, help="tensorflow-datasets data directory")
+    group.add_argument(
+        "--diagnostics",
+        action="store_true",
+        help="log D's accuracy, gradient norms and mode coverage each epoch and warn on "
+        "mode collapse, vanishing gradients or non-convergence (docs/diagnostics.md)",
+    )
     # Hidden (documented in docs/reliability.md): short runs for tests and smoke checks;
     # trains on the first N batches of each epoch's shuffle.
     group.add_argument("--steps-per-epoch", type=positive, default=None, help=argparse.SUPPRESS)
@@ -213,6 +219,11 @@ def _add_fid(commands) -> None:
         help="images per forward pass of the extractor (default: the extractor's own)",
     )
     fid.add_argument("--kid", action="store_true", help="also compute KID")
+    fid.add_argument(
+        "--prdc",
+        action="store_true",
+        help="also compute precision, recall, density and coverage (k=5) of B against A",
+    )
     fid.add_argument(
         "--image-size",
         type=positive,

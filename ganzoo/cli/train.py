@@ -88,6 +88,8 @@ def train(args: argparse.Namespace, callbacks: list | tuple = ()) -> str:
             out, restart=args.restart, image_grid=ImageGrid(out, inputs=grid_inputs)
         )
         _check_resume(args, options, out, backup)
+        if getattr(args, "diagnostics", False):  # first, so the CSV log gets its values
+            run_callbacks.insert(0, _diagnostics(dataset))
         start = time.perf_counter()
         if hasattr(gan, "initialize"):  # a data-dependent init (SGAN's weight norm)
             gan.initialize(next(iter(dataset))[0])
@@ -102,6 +104,17 @@ def train(args: argparse.Namespace, callbacks: list | tuple = ()) -> str:
         lock.release()
     print(f"Trained {variant.name} in {time.perf_counter() - start:.0f} s; saved {path}")
     return path
+
+
+def _diagnostics(dataset):
+    """`ganzoo.callbacks.Diagnostics` on the training data's first batch."""
+    import numpy as np
+
+    import ganzoo
+
+    first = ganzoo.data.peek(dataset)
+    real = tuple(map(np.asarray, first)) if isinstance(first, tuple) else np.asarray(first)
+    return ganzoo.callbacks.Diagnostics(real)
 
 
 def _training_data(variant: registry.Variant, args: argparse.Namespace, batch_size: int):

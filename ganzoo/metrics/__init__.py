@@ -1,4 +1,4 @@
-"""Evaluation metrics for generative models: FID, KID, Inception Score.
+"""Evaluation metrics for generative models: FID, KID, Inception Score, PRDC.
 
 FID and KID are computed from features of a pluggable extractor; the default,
 `"fid_inception"`, is the network behind published FIDs, so ganzoo's FID is
@@ -22,6 +22,7 @@ from ganzoo.metrics.extractors import (
 )
 from ganzoo.metrics.frechet import frechet_distance, psd_sqrt
 from ganzoo.metrics.inception_score import inception_score, inception_score_from_probabilities
+from ganzoo.metrics.precision_recall import prdc
 from ganzoo.metrics.scores import (
     Score,
     compute_statistics,
@@ -51,6 +52,7 @@ __all__ = [
     "inception_score_from_probabilities",
     "kid",
     "kid_from_features",
+    "prdc",
     "psd_sqrt",
     "validate_images",
 ]
