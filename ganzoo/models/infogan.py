@@ -204,6 +204,7 @@ class InfoGAN(GAN):
         seed: int | None = None,
         batch_size: int = 256,
         condition=None,
+        ema: bool = True,
     ):
         """Generates `n` images in [-1, 1] with the given `codes` (as in `make_latents`;
         the rest drawn from `seed`), or from complete `latents`. `n` may be omitted
@@ -217,7 +218,7 @@ class InfoGAN(GAN):
             latents = self.make_latents(n, codes, seed)
         elif codes:
             raise ValueError("Give either latents or codes to generate, not both.")
-        return super().generate(latents=latents, batch_size=batch_size)
+        return super().generate(latents=latents, batch_size=batch_size, ema=ema)
 
     def traversal_latents(self, code: str, steps: int | None = None, **kwargs):
         """The latents of `traverse` (see `LatentCodes.traversal`)."""
