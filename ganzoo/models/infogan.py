@@ -208,10 +208,8 @@ class InfoGAN(GAN):
     ):
         """Generates `n` images in [-1, 1] with the given `codes` (as in `make_latents`;
         the rest drawn from `seed`), or from complete `latents`. `n` may be omitted
-        with `latents` or codes given per image; `condition` is unused.
-
-        Example:
-        >>> row = gan.generate(10, codes={"categorical": np.arange(10)}, seed=0)
+        with `latents` or codes given per image; `condition` is unused; `ema` as in
+        `ganzoo.GAN.generate`. Example: `gan.generate(10, codes={"categorical": np.arange(10)})`.
         """
         if latents is None:
             n = self.latent_codes.count(codes) if n is None else n
