@@ -72,6 +72,9 @@ def _common_train_options() -> argparse.ArgumentParser:
         "--restart", action="store_true", help="ignore a backup in --out and start over"
     )
     group.add_argument("--data-dir", default=None, help="tensorflow-datasets data directory")
+    group.add_argument(
+        "--ema", type=float, default=None, help="decay of a generator EMA, e.g. 0.999 (docs/ema.md)"
+    )
     # Hidden (documented in docs/reliability.md): short runs for tests and smoke checks;
     # trains on the first N batches of each epoch's shuffle.
     group.add_argument("--steps-per-epoch", type=positive, default=None, help=argparse.SUPPRESS)
