@@ -142,6 +142,10 @@ def build() -> argparse.ArgumentParser:
     _add_train(commands)
     _add_sample(commands)
     _add_fid(commands)
+    plot = commands.add_parser("plot", help="plot a run's losses and metrics over epochs")
+    plot.add_argument("log", help="a CSVLogger file, e.g. runs/dcgan/history.csv")
+    plot.add_argument("--out", default="curves.png", help="image to write (default curves.png)")
+    _add_output_flags(plot)
     return parser
 
 
