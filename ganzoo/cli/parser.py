@@ -146,6 +146,10 @@ def build() -> argparse.ArgumentParser:
     plot.add_argument("log", help="a CSVLogger file, e.g. runs/dcgan/history.csv")
     plot.add_argument("--out", default="curves.png", help="image to write (default curves.png)")
     _add_output_flags(plot)
+    export = commands.add_parser("export", help="write a saved model's generator as a SavedModel")
+    export.add_argument("model", help="a saved .keras model")
+    export.add_argument("out", help="a new folder for the SavedModel")
+    _add_output_flags(export)
     return parser
 
 
