@@ -24,6 +24,7 @@ from typing import Any
 import keras
 from keras import ops
 
+from ganzoo import ema as ganzoo_ema
 from ganzoo import losses as ganzoo_losses
 from ganzoo import regularizers as ganzoo_regularizers
 from ganzoo.core import (  # noqa: F401  (old import paths of these names)
@@ -59,6 +60,9 @@ class GAN(AdversarialModel):
             (`R1`, `R2`, `GradientPenalty`), each logged under its name.
         r1_gamma: shorthand for `regularizers=[R1(r1_gamma)]` (Mescheder et al.,
             2018): `γ/2 · ‖∇D(x)‖²` on real images; 0 adds nothing.
+        ema: decay in (0, 1) of a moving average of G's weights, `ema_generator`,
+            which `generate` and the image grids use (`ganzoo.ema`); `None`: none.
+        ema_rampup: stylegan2-ada's ramp-up of the average's horizon (`None`: none).
         seed: seed of the model's `keras.random.SeedGenerator`; `None` follows
             `keras.utils.set_random_seed`.
         **kwargs: passed to `keras.Model` (`name`, ...).
@@ -93,9 +97,12 @@ class GAN(AdversarialModel):
         adversarial_loss: str | None = None,
         regularizers=(),
         r1_gamma: float = 0.0,
+        ema: float | None = None,
+        ema_rampup: float | None = ganzoo_ema.DEFAULT_RAMPUP,
         seed: int | None = None,
         **kwargs,
     ):
+        ganzoo_ema.check_decay(ema, ema_rampup)
         regularizers = list(regularizers or ())
         if float(r1_gamma) > 0:
             regularizers.append(ganzoo_regularizers.R1(r1_gamma))
@@ -110,6 +117,10 @@ class GAN(AdversarialModel):
         self.d_steps = int(d_steps)
         self.adversarial_loss = adversarial_loss or self.default_adversarial_loss
         self.loss_pair = ganzoo_losses.get(self.adversarial_loss)
+        self.ema, self.ema_rampup = ema, ema_rampup
+        if ema is not None:
+            self.ema_generator = ganzoo_ema.copy_generator(generator)
+            self.ema_updates = keras.Variable(0, dtype="int64", trainable=False, name="ema_updates")
         self.finish_init()
 
     # ------------------------------------------------------------------ metadata
@@ -250,6 +261,10 @@ class GAN(AdversarialModel):
             return self.generator_loss(fake, latents, condition, real)
 
         self.update("generator", terms)
+        if self.ema is not None:
+            ganzoo_ema.update(
+                self.ema_generator, self.generator, self.ema_updates, self.ema, self.ema_rampup
+            )
 
     def critic_batches(self, real, condition) -> list[tuple[Any, Any]]:
         """Splits a batch into `d_steps` interleaved chunks, one per critic step."""
@@ -283,6 +298,7 @@ class GAN(AdversarialModel):
         condition=None,
         seed: int | None = None,
         batch_size: int = 256,
+        ema: bool = True,
     ):
         """Generates images in [-1, 1].
 
@@ -294,6 +310,7 @@ class GAN(AdversarialModel):
             seed: seed for the latents, for reproducible samples; it does not touch the
                 training seed generator.
             batch_size: images generated per forward pass.
+            ema: use `ema_generator` when the model has one; `False`: the raw generator.
 
         Returns:
             A float32 tensor of shape `(n, H, W, C)`.
@@ -311,11 +328,12 @@ class GAN(AdversarialModel):
                 f"Expected latents of shape (n, {self.latent_dim}); got {tuple(latents.shape)}."
             )
         total = latents.shape[0]
+        network = self.generator if self.ema is None or not ema else self.ema_generator
         outputs = []
         for start in range(0, total, batch_size):
             chunk = None if condition is None else condition[start : start + batch_size]
             inputs = self.generator_inputs(latents[start : start + batch_size], chunk)
-            outputs.append(ops.cast(self.generator(inputs, training=False), "float32"))
+            outputs.append(ops.cast(network(inputs, training=False), "float32"))
         return ops.concatenate(outputs, axis=0)
 
     def grid_images(self, n: int, seed: int = 0) -> tuple:
@@ -356,6 +374,8 @@ class GAN(AdversarialModel):
                 "latent_dim": self.latent_dim,
                 "d_steps": self.d_steps,
                 "adversarial_loss": self.adversarial_loss,
+                "ema": self.ema,
+                "ema_rampup": self.ema_rampup,
             }
         )
         return config

@@ -84,6 +84,7 @@ class ClassConditionalGAN(GAN):
         seed: int | None = None,
         batch_size: int = 256,
         condition=None,
+        ema: bool = True,
     ):
         """Generates images of the requested classes, in [-1, 1].
 
@@ -91,7 +92,7 @@ class ClassConditionalGAN(GAN):
             n: number of images; may be omitted when `labels` or `latents` are arrays.
             labels: one integer (every image of that class), integers of shape `(n,)`,
                 or `None` for `0, 1, ..., num_classes - 1, 0, 1, ...`.
-            latents, seed, batch_size: as in `ganzoo.GAN.generate`.
+            latents, seed, batch_size, ema: as in `ganzoo.GAN.generate`.
             condition: an alias of `labels` (the base class' name).
 
         Returns:
@@ -104,7 +105,7 @@ class ClassConditionalGAN(GAN):
         n = class_labels.count(n, labels, latents)
         labels = self.labels_for(n, labels)
         return super().generate(
-            n, latents=latents, condition=labels, seed=seed, batch_size=batch_size
+            n, latents=latents, condition=labels, seed=seed, batch_size=batch_size, ema=ema
         )
 
     def grid_images(self, n: int, seed: int = 0) -> tuple:

@@ -15,12 +15,14 @@ import sys
 from ganzoo import _quiet
 from ganzoo.cli.errors import CommandError, usage
 from ganzoo.cli.evaluate import fid, sample
+from ganzoo.cli.export import export
 from ganzoo.cli.parser import build as _parser
+from ganzoo.cli.plot import plot
 from ganzoo.cli.train import train
 
-__all__ = ["CommandError", "fid", "main", "sample", "train", "usage"]
+__all__ = ["CommandError", "export", "fid", "main", "plot", "sample", "train", "usage"]
 
-_COMMANDS = {"train": train, "sample": sample, "fid": fid}
+_COMMANDS = {"train": train, "sample": sample, "fid": fid, "plot": plot, "export": export}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -78,6 +78,9 @@ def _common_train_options() -> argparse.ArgumentParser:
         help="log D's accuracy, gradient norms and mode coverage each epoch and warn on "
         "mode collapse, vanishing gradients or non-convergence (docs/diagnostics.md)",
     )
+    group.add_argument(
+        "--ema", type=float, default=None, help="decay of a generator EMA, e.g. 0.999 (docs/ema.md)"
+    )
     # Hidden (documented in docs/reliability.md): short runs for tests and smoke checks;
     # trains on the first N batches of each epoch's shuffle.
     group.add_argument("--steps-per-epoch", type=positive, default=None, help=argparse.SUPPRESS)
@@ -146,6 +149,14 @@ def build() -> argparse.ArgumentParser:
     _add_train(commands)
     _add_sample(commands)
     _add_fid(commands)
+    plot = commands.add_parser("plot", help="plot a run's losses and metrics over epochs")
+    plot.add_argument("log", help="a CSVLogger file, e.g. runs/dcgan/history.csv")
+    plot.add_argument("--out", default="curves.png", help="image to write (default curves.png)")
+    _add_output_flags(plot)
+    export = commands.add_parser("export", help="write a saved model's generator as a SavedModel")
+    export.add_argument("model", help="a saved .keras model")
+    export.add_argument("out", help="a new folder for the SavedModel")
+    _add_output_flags(export)
     return parser
 
 

@@ -66,6 +66,8 @@ def train(args: argparse.Namespace, callbacks: list | tuple = ()) -> str:
     options.update(extra)
     if variant.latent_argument is not None:
         options[variant.latent_argument] = args.latent_dim
+    if getattr(args, "ema", None) is not None:
+        options["ema"] = args.ema
     with strategy.scope():
         try:
             gan = variant.build(image_shape, seed=args.seed, **options)
@@ -344,6 +346,7 @@ def _check_resume(args: argparse.Namespace, options: dict, out: str, backup: str
             "image_size",
             "domain_a",
             "domain_b",
+            "ema",
         )
     }
     settings.update({k: v for k, v in options.items() if k in getattr(args, "variant_options", ())})

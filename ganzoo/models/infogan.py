@@ -204,20 +204,19 @@ class InfoGAN(GAN):
         seed: int | None = None,
         batch_size: int = 256,
         condition=None,
+        ema: bool = True,
     ):
         """Generates `n` images in [-1, 1] with the given `codes` (as in `make_latents`;
         the rest drawn from `seed`), or from complete `latents`. `n` may be omitted
-        with `latents` or codes given per image; `condition` is unused.
-
-        Example:
-        >>> row = gan.generate(10, codes={"categorical": np.arange(10)}, seed=0)
+        with `latents` or codes given per image; `condition` is unused; `ema` as in
+        `ganzoo.GAN.generate`. Example: `gan.generate(10, codes={"categorical": np.arange(10)})`.
         """
         if latents is None:
             n = self.latent_codes.count(codes) if n is None else n
             latents = self.make_latents(n, codes, seed)
         elif codes:
             raise ValueError("Give either latents or codes to generate, not both.")
-        return super().generate(latents=latents, batch_size=batch_size)
+        return super().generate(latents=latents, batch_size=batch_size, ema=ema)
 
     def traversal_latents(self, code: str, steps: int | None = None, **kwargs):
         """The latents of `traverse` (see `LatentCodes.traversal`)."""

@@ -1,0 +1,39 @@
+"""`ganzoo train --ema DECAY`: the saved model carries the generator EMA; bad decays refused."""
+
+import os
+import subprocess
+import sys
+
+import keras
+
+_SCRIPT = os.path.join(os.path.dirname(sys.executable), "ganzoo")
+GANZOO = [_SCRIPT] if os.path.exists(_SCRIPT) else [sys.executable, "-m", "ganzoo.cli"]
+TINY = ["--epochs", "1", "--steps-per-epoch", "1", "--base-filters", "4", "--batch-size", "4"]
+
+
+def _ganzoo(*argv):
+    result = subprocess.run([*GANZOO, *argv], capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def _short(stderr, lines=3):
+    text = [line for line in stderr.splitlines() if line.strip()]
+    assert 1 <= len(text) <= lines, stderr
+    return "\n".join(text)
+
+
+def test_train_with_ema(tmp_path):
+    out = tmp_path / "run"
+    result = _ganzoo("train", "dcgan", *TINY, "--ema", "0.99", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    model = keras.models.load_model(str(out / "model.keras"))
+    assert model.ema == 0.99 and int(model.ema_updates.numpy()) == 1
+
+
+def test_bad_decay_is_a_usage_error(tmp_path):
+    out = tmp_path / "run"
+    result = _ganzoo("train", "dcgan", *TINY, "--ema", "1.5", "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "ema must be a decay in (0, 1)" in _short(result.stderr)
+    assert not out.exists()
