@@ -26,6 +26,7 @@ from keras import ops
 
 from ganzoo import losses as ganzoo_losses
 from ganzoo import regularizers as ganzoo_regularizers
+from ganzoo import tricks
 from ganzoo.core import (  # noqa: F401  (old import paths of these names)
     LAYER_SEED_STATE_KEY,
     SEED_STATE_KEY,
@@ -61,6 +62,8 @@ class GAN(AdversarialModel):
             2018): `γ/2 · ‖∇D(x)‖²` on real images; 0 adds nothing.
         seed: seed of the model's `keras.random.SeedGenerator`; `None` follows
             `keras.utils.set_random_seed`.
+        label_smoothing, instance_noise, instance_noise_steps, feature_matching:
+            training tricks, off by default (`ganzoo.tricks`, docs/training-tricks.md).
         **kwargs: passed to `keras.Model` (`name`, ...).
 
     Example:
@@ -94,6 +97,10 @@ class GAN(AdversarialModel):
         regularizers=(),
         r1_gamma: float = 0.0,
         seed: int | None = None,
+        label_smoothing: float = 0.0,
+        instance_noise: float = 0.0,
+        instance_noise_steps: int = 10000,
+        feature_matching: float = 0.0,
         **kwargs,
     ):
         regularizers = list(regularizers or ())
@@ -109,10 +116,21 @@ class GAN(AdversarialModel):
         self.latent_dim = int(latent_dim)
         self.d_steps = int(d_steps)
         self.adversarial_loss = adversarial_loss or self.default_adversarial_loss
-        self.loss_pair = ganzoo_losses.get(self.adversarial_loss)
+        self.label_smoothing = tricks.check_label_smoothing(label_smoothing, self.adversarial_loss)
+        self.loss_pair = tricks.one_sided_smoothing(
+            ganzoo_losses.get(self.adversarial_loss), self.label_smoothing
+        )
+        self.instance_noise, self.instance_noise_steps = tricks.check_instance_noise(
+            instance_noise, instance_noise_steps
+        )
+        self.feature_matching = tricks.check_feature_matching(self, feature_matching)
         self.finish_init()
 
     # ------------------------------------------------------------------ metadata
+
+    def log_names(self) -> list[str]:
+        names = super().log_names()
+        return [*names, "feature_matching"] if self.feature_matching else names
 
     @property
     def r1_gamma(self) -> float:
@@ -188,7 +206,7 @@ class GAN(AdversarialModel):
         """The images as the discriminator sees them: where options that transform D's
         input (augmentation, instance noise) apply, to real and generated images alike
         and inside the regularizers' gradients. The images themselves by default."""
-        return images
+        return tricks.add_instance_noise(self, images, training)
 
     def discriminator_inputs(self, images, condition, training: bool = True) -> Any:
         """What the discriminator is called on: `discriminator_view(images)`;
@@ -247,7 +265,8 @@ class GAN(AdversarialModel):
 
         def terms():
             fake = self.generator(self.generator_inputs(latents, condition), training=True)
-            return self.generator_loss(fake, latents, condition, real)
+            terms = self.generator_loss(fake, latents, condition, real)
+            return tricks.add_feature_matching(self, terms, real, fake, condition)
 
         self.update("generator", terms)
 
@@ -356,6 +375,10 @@ class GAN(AdversarialModel):
                 "latent_dim": self.latent_dim,
                 "d_steps": self.d_steps,
                 "adversarial_loss": self.adversarial_loss,
+                "label_smoothing": self.label_smoothing,
+                "instance_noise": self.instance_noise,
+                "instance_noise_steps": self.instance_noise_steps,
+                "feature_matching": self.feature_matching,
             }
         )
         return config
