@@ -233,3 +233,16 @@ def test_core_runs_the_power_iteration_once_per_discriminator_update():
     images = np.zeros((4, 16, 16, 1), "float32")
     gan.train_step(images)
     assert len(calls) == 1  # the discriminator's update only, not G's
+
+
+def test_train_flags_reach_the_constructor():
+    from ganzoo import cli
+
+    argv = ["train", "dcgan", "--label-smoothing", "0.1", "--feature-matching", "0.5"]
+    args = cli._parser().parse_args([*argv, "--minibatch-discrimination", "4"])
+    assert (args.label_smoothing, args.feature_matching) == (0.1, 0.5)
+    options = {o.argument: getattr(args, o.argument) for o in registry.get("dcgan").options}
+    options = {k: v for k, v in options.items() if v is not None}
+    gan = registry.get("dcgan").build((16, 16, 1), latent_dim=8, base_filters=4, **options)
+    assert (gan.label_smoothing, gan.feature_matching) == (0.1, 0.5)
+    assert any(isinstance(layer, MinibatchDiscrimination) for layer in gan.discriminator.layers)
