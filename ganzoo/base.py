@@ -27,6 +27,7 @@ from keras import ops
 from ganzoo import ema as ganzoo_ema
 from ganzoo import losses as ganzoo_losses
 from ganzoo import regularizers as ganzoo_regularizers
+from ganzoo import tricks
 from ganzoo.core import (  # noqa: F401  (old import paths of these names)
     LAYER_SEED_STATE_KEY,
     SEED_STATE_KEY,
@@ -65,6 +66,8 @@ class GAN(AdversarialModel):
         ema_rampup: stylegan2-ada's ramp-up of the average's horizon (`None`: none).
         seed: seed of the model's `keras.random.SeedGenerator`; `None` follows
             `keras.utils.set_random_seed`.
+        label_smoothing, instance_noise, instance_noise_steps, feature_matching:
+            training tricks, off by default (`ganzoo.tricks`, docs/training-tricks.md).
         **kwargs: passed to `keras.Model` (`name`, ...).
 
     Example:
@@ -100,6 +103,10 @@ class GAN(AdversarialModel):
         ema: float | None = None,
         ema_rampup: float | None = ganzoo_ema.DEFAULT_RAMPUP,
         seed: int | None = None,
+        label_smoothing: float = 0.0,
+        instance_noise: float = 0.0,
+        instance_noise_steps: int = 10000,
+        feature_matching: float = 0.0,
         **kwargs,
     ):
         ganzoo_ema.check_decay(ema, ema_rampup)
@@ -116,7 +123,14 @@ class GAN(AdversarialModel):
         self.latent_dim = int(latent_dim)
         self.d_steps = int(d_steps)
         self.adversarial_loss = adversarial_loss or self.default_adversarial_loss
-        self.loss_pair = ganzoo_losses.get(self.adversarial_loss)
+        self.label_smoothing = tricks.check_label_smoothing(label_smoothing, self.adversarial_loss)
+        self.loss_pair = tricks.one_sided_smoothing(
+            ganzoo_losses.get(self.adversarial_loss), self.label_smoothing
+        )
+        self.instance_noise, self.instance_noise_steps = tricks.check_instance_noise(
+            instance_noise, instance_noise_steps
+        )
+        self.feature_matching = tricks.check_feature_matching(self, feature_matching)
         self.ema, self.ema_rampup = ema, ema_rampup
         if ema is not None:
             self.ema_generator = ganzoo_ema.copy_generator(generator)
@@ -124,6 +138,10 @@ class GAN(AdversarialModel):
         self.finish_init()
 
     # ------------------------------------------------------------------ metadata
+
+    def log_names(self) -> list[str]:
+        names = super().log_names()
+        return [*names, "feature_matching"] if self.feature_matching else names
 
     @property
     def r1_gamma(self) -> float:
@@ -199,7 +217,7 @@ class GAN(AdversarialModel):
         """The images as the discriminator sees them: where options that transform D's
         input (augmentation, instance noise) apply, to real and generated images alike
         and inside the regularizers' gradients. The images themselves by default."""
-        return images
+        return tricks.add_instance_noise(self, images, training)
 
     def discriminator_inputs(self, images, condition, training: bool = True) -> Any:
         """What the discriminator is called on: `discriminator_view(images)`;
@@ -258,7 +276,8 @@ class GAN(AdversarialModel):
 
         def terms():
             fake = self.generator(self.generator_inputs(latents, condition), training=True)
-            return self.generator_loss(fake, latents, condition, real)
+            terms = self.generator_loss(fake, latents, condition, real)
+            return tricks.add_feature_matching(self, terms, real, fake, condition)
 
         self.update("generator", terms)
         if self.ema is not None:
@@ -376,6 +395,10 @@ class GAN(AdversarialModel):
                 "adversarial_loss": self.adversarial_loss,
                 "ema": self.ema,
                 "ema_rampup": self.ema_rampup,
+                "label_smoothing": self.label_smoothing,
+                "instance_noise": self.instance_noise,
+                "instance_noise_steps": self.instance_noise_steps,
+                "feature_matching": self.feature_matching,
             }
         )
         return config

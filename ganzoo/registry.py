@@ -183,6 +183,14 @@ def variants() -> list[Variant]:
 
 
 # ganzoo's own variants.
+#: `ganzoo.tricks` options and DCGAN's discriminator options (docs/training-tricks.md).
+TRICK_OPTIONS = (
+    Option("label_smoothing", float, "one-sided label smoothing s: real target 1-s (0)"),
+    Option("instance_noise", float, "instance noise sigma, annealed to 0 (0)"),
+    Option("instance_noise_steps", int, "steps over which the noise anneals (10000)"),
+    Option("feature_matching", float, "weight of G's feature-matching term (0)"),
+    Option("minibatch_discrimination", int, "minibatch discrimination kernels B (off)"),
+)
 base_filters = Option("base_filters", int, "width of both networks", hidden=True)
 register(
     Variant(
@@ -203,7 +211,7 @@ register(
         "Radford et al. 2016",
         "docs/dcgan.md",
         {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
-        (base_filters,),
+        (base_filters, *TRICK_OPTIONS),
     )
 )
 register(

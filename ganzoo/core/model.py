@@ -35,6 +35,7 @@ from ganzoo.core.fit import CheckedFit
 from ganzoo.core.multi_worker import MultiWorkerFit
 from ganzoo.core.replicas import draw_for_replica, num_replicas
 from ganzoo.core.seeds import SeedStates
+from ganzoo.layers.spectral_norm import update_spectral_norms
 
 
 @dataclasses.dataclass(frozen=True)
@@ -267,7 +268,8 @@ class AdversarialModel(CheckedFit, SeedStates, MultiWorkerFit, keras.Model):
     ) -> dict[str, Any]:
         """One optimizer update of `player`; the block no variant writes itself.
 
-        Inside one tape: `terms_fn()` gives per-example terms, one of them the player's
+        First one power iteration of every `ganzoo.layers.SpectralNormalization` in the
+        player's sub-models (once per update, for any variant). Inside one tape: `terms_fn()` gives per-example terms, one of them the player's
         loss (`Player.loss`); each regularizer of this player adds `weight · penalty`
         for every `(critic, real, fake)` that `penalized()` returns; the loss is
         averaged over the global batch with the sub-models' layer losses, scaled for
@@ -284,6 +286,8 @@ class AdversarialModel(CheckedFit, SeedStates, MultiWorkerFit, keras.Model):
         """
         spec = self.player(player)
         optimizer = getattr(self, spec.optimizer)
+        for model in spec.models:
+            update_spectral_norms(getattr(self, model))
         with tf.GradientTape() as tape:
             terms = self.apply_regularizers(player, terms_fn(), penalized)
             layer_losses = [loss for m in spec.models for loss in getattr(self, m).losses]

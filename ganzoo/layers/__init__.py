@@ -8,6 +8,8 @@
 - `BatchNormalization`: Keras' batch norm, trained with TensorFlow's fused kernel.
 - `SpectralNormalization`: a layer's weight divided by its largest singular value
   (Miyato et al., 2018), one power iteration per `update_spectral_norms(model)` call.
+- `MinibatchStdDev`, `MinibatchDiscrimination`: batch statistics for the discriminator
+  against mode collapse (Karras et al., 2018; Salimans et al., 2016).
 - `GaussianNoise`: additive noise drawn for the global batch (the distribution rule),
   the noise layers of the semi-supervised GAN's discriminator.
 - `Dropout`: dropout whose masks are drawn for the global batch, pix2pix's noise.
@@ -16,6 +18,7 @@
   discriminator.
 """
 
+from ganzoo.layers.minibatch import MinibatchDiscrimination, MinibatchStdDev
 from ganzoo.layers.noise import Dropout, GaussianNoise
 from ganzoo.layers.normalization import BatchNormalization, instance_normalization
 from ganzoo.layers.padding import ReflectionPadding2D
@@ -31,6 +34,8 @@ __all__ = [
     "BatchNormalization",
     "Dropout",
     "GaussianNoise",
+    "MinibatchDiscrimination",
+    "MinibatchStdDev",
     "ReflectionPadding2D",
     "SpectralNormalization",
     "WeightNormDense",

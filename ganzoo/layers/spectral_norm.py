@@ -27,7 +27,7 @@ class SpectralNormalization(keras.layers.Wrapper):
     One power iteration per discriminator update: calling the layer never changes `u`
     and `v` (not in D(real), D(fake), the generator's step or a penalty's tape);
     `power_iteration()` does, and `update_spectral_norms(model)` runs it for every such
-    layer of a model. `ganzoo.SNGAN` calls it at the start of each discriminator step,
+    layer of a model. The core's `update` calls it before each update of a player,
     inside the train step, so under a `tf.distribute` strategy each replica runs it on
     the same mirrored values; `u` and `v` are variables with
     `aggregation="only_first_replica"` (replica 0's value is written to every copy), so
@@ -171,7 +171,7 @@ def update_spectral_norms(model) -> None:
     """Runs `power_iteration()` of every `SpectralNormalization` layer of `model`.
 
     Call it once per update of the model's weights, before that update's forward
-    passes (`ganzoo.SNGAN` does at the start of each discriminator step).
+    passes (the core's `AdversarialModel.update` does, for every player's sub-models).
 
     Example:
     >>> update_spectral_norms(gan.discriminator)

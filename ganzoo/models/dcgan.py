@@ -43,16 +43,20 @@ class DCGAN(GAN):
                 of 64 pixels or more (the paper's 1024-filter projection) and 32 below,
                 where the paper gives no architecture (at 32 pixels: 4×4×128 → 8×8×64 →
                 16×16×32 → 32×32×C), which learns digits in minutes on a CPU.
-            **kwargs: passed to the constructor (`seed`, `adversarial_loss`, ...).
+            **kwargs: passed to the constructor (`seed`, `adversarial_loss`, ...), except
+                `minibatch_std`, `minibatch_discrimination` and `spectral_norm`, which go
+                to `ganzoo.nets.dcgan.build_discriminator`.
 
         Returns:
             An uncompiled `DCGAN`.
         """
         if base_filters is None:
             base_filters = dcgan.default_base_filters(image_shape)
+        d_keys = ("minibatch_std", "minibatch_discrimination", "spectral_norm")
+        d_options = {key: kwargs.pop(key) for key in d_keys if key in kwargs}
         return cls(
             dcgan.build_generator(image_shape, latent_dim, base_filters),
-            dcgan.build_discriminator(image_shape, base_filters),
+            dcgan.build_discriminator(image_shape, base_filters, **d_options),
             latent_dim,
             **kwargs,
         )

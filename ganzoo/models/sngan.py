@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 
 from ganzoo.base import GAN
-from ganzoo.layers import unnormalized_layers, update_spectral_norms
+from ganzoo.layers import unnormalized_layers
 from ganzoo.nets import sngan
 from ganzoo.nets._common import batch_norm_layer_names
 
@@ -16,9 +16,9 @@ class SNGAN(GAN):
 
     Every weight of the discriminator is spectrally normalised, `W / σ(W)`, with `σ`
     estimated by one power iteration per discriminator update
-    (`ganzoo.layers.SpectralNormalization`; this model runs
-    `ganzoo.layers.update_spectral_norms(discriminator)` at the start of each
-    discriminator step, so the iteration runs once per update, not in D(fake), the
+    (`ganzoo.layers.SpectralNormalization`; the core's `update` runs
+    `ganzoo.layers.update_spectral_norms` on the discriminator before each of its
+    updates, so the iteration runs once per update, not in D(fake), the
     generator's step or a penalty's tape). The defaults are the authors' released
     setting (pfnet-research/sngan_projection, `configs/sn_cifar10*.yml`, one of the six
     the paper compares): the hinge loss `max(0, 1 - D(x)) + max(0, 1 + D(G(z)))` for D
@@ -90,11 +90,6 @@ class SNGAN(GAN):
 
     def default_d_optimizer(self) -> keras.optimizers.Optimizer:
         return keras.optimizers.Adam(2e-4, beta_1=0.0, beta_2=0.9)
-
-    def discriminator_step(self, real, condition) -> None:
-        """One power iteration of every spectral norm, then one discriminator update."""
-        update_spectral_norms(self.discriminator)
-        super().discriminator_step(real, condition)
 
     @classmethod
     def for_images(

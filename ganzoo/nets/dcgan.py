@@ -24,7 +24,12 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from ganzoo.layers import BatchNormalization
+from ganzoo.layers import (
+    BatchNormalization,
+    MinibatchDiscrimination,
+    MinibatchStdDev,
+    SpectralNormalization,
+)
 
 
 def default_base_filters(image_shape) -> int:
@@ -150,12 +155,26 @@ def generator_layers(
     return layers.Activation("tanh", dtype="float32")(x)
 
 
-def build_discriminator(image_shape: tuple[int, int, int], base_filters: int = 128) -> keras.Model:
+def build_discriminator(
+    image_shape: tuple[int, int, int],
+    base_filters: int = 128,
+    *,
+    minibatch_std: bool = False,
+    minibatch_discrimination: int = 0,
+    spectral_norm: bool = False,
+) -> keras.Model:
     """Builds the DCGAN discriminator for `image_shape`.
 
     Args:
         image_shape: `(H, W, C)` of the input images.
         base_filters: filters of the first convolution; each later one doubles them.
+        minibatch_std: a `ganzoo.layers.MinibatchStdDev` map (group size 4) before the
+            last convolution (Karras et al., 2018).
+        minibatch_discrimination: `B`, the kernels of a
+            `ganzoo.layers.MinibatchDiscrimination` (C = 5) after the flattened
+            features (Salimans et al., 2016); 0: none.
+        spectral_norm: every convolution and the output layer wrapped in
+            `ganzoo.layers.SpectralNormalization` (Miyato et al., 2018); batch norm stays.
 
     Returns:
         A functional `keras.Model` from images to logits of shape `(batch, 1)`.
@@ -163,13 +182,30 @@ def build_discriminator(image_shape: tuple[int, int, int], base_filters: int = 1
     Example:
     >>> d = build_discriminator((64, 64, 3), base_filters=128)
     """
+    if int(minibatch_discrimination) < 0:
+        raise ValueError(
+            f"minibatch_discrimination must be a number of kernels >= 0; "
+            f"got {minibatch_discrimination!r}."
+        )
     images = keras.Input(tuple(int(d) for d in image_shape), name="images")
-    features = discriminator_features(images, image_shape, base_filters)
-    logits = layers.Dense(1, kernel_initializer=weight_init(), dtype="float32")(features)
+    features = discriminator_features(
+        images, image_shape, base_filters, minibatch_std=minibatch_std, spectral_norm=spectral_norm
+    )
+    if minibatch_discrimination:
+        features = MinibatchDiscrimination(int(minibatch_discrimination), 5)(features)
+    dense = layers.Dense(1, kernel_initializer=weight_init(), dtype="float32")
+    logits = (SpectralNormalization(dense, dtype="float32") if spectral_norm else dense)(features)
     return keras.Model(images, logits, name="discriminator")
 
 
-def discriminator_features(inputs, image_shape: tuple[int, int, int], base_filters: int):
+def discriminator_features(
+    inputs,
+    image_shape: tuple[int, int, int],
+    base_filters: int,
+    *,
+    minibatch_std: bool = False,
+    spectral_norm: bool = False,
+):
     """The DCGAN discriminator's convolutions on an image tensor; returns flat features.
 
     Shared by the conditional discriminators, which may add label planes to the input.
@@ -178,6 +214,7 @@ def discriminator_features(inputs, image_shape: tuple[int, int, int], base_filte
         inputs: symbolic tensor of shape `(batch, H, W, channels)`.
         image_shape: `(H, W, C)` of the images, which sets the number of convolutions.
         base_filters: filters of the first convolution; each later one doubles them.
+        minibatch_std, spectral_norm: see `build_discriminator`.
 
     Returns:
         Symbolic features of shape `(batch, features)`.
@@ -186,14 +223,17 @@ def discriminator_features(inputs, image_shape: tuple[int, int, int], base_filte
     x = inputs
     for i in range(k):
         first = i == 0
-        x = layers.Conv2D(
+        if minibatch_std and i == k - 1:
+            x = MinibatchStdDev(4)(x)
+        conv = layers.Conv2D(
             base_filters * 2**i,
             5,
             strides=2,
             padding="same",
             use_bias=first,
             kernel_initializer=weight_init(),
-        )(x)
+        )
+        x = (SpectralNormalization(conv) if spectral_norm else conv)(x)
         if not first:
             x = batch_norm()(x)
         x = layers.LeakyReLU(0.2)(x)
