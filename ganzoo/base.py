@@ -24,6 +24,7 @@ from typing import Any
 import keras
 from keras import ops
 
+from ganzoo import augment as ganzoo_augment
 from ganzoo import losses as ganzoo_losses
 from ganzoo import regularizers as ganzoo_regularizers
 from ganzoo.core import (  # noqa: F401  (old import paths of these names)
@@ -61,6 +62,8 @@ class GAN(AdversarialModel):
             2018): `γ/2 · ‖∇D(x)‖²` on real images; 0 adds nothing.
         seed: seed of the model's `keras.random.SeedGenerator`; `None` follows
             `keras.utils.set_random_seed`.
+        augment: augmentation of every image D sees in training (`"diffaugment"`, a
+            `ganzoo.augment` object, or `None`); see docs/augmentation.md.
         **kwargs: passed to `keras.Model` (`name`, ...).
 
     Example:
@@ -94,6 +97,7 @@ class GAN(AdversarialModel):
         regularizers=(),
         r1_gamma: float = 0.0,
         seed: int | None = None,
+        augment=None,
         **kwargs,
     ):
         regularizers = list(regularizers or ())
@@ -110,6 +114,7 @@ class GAN(AdversarialModel):
         self.d_steps = int(d_steps)
         self.adversarial_loss = adversarial_loss or self.default_adversarial_loss
         self.loss_pair = ganzoo_losses.get(self.adversarial_loss)
+        self.augment = ganzoo_augment.get(augment)
         self.finish_init()
 
     # ------------------------------------------------------------------ metadata
@@ -188,6 +193,8 @@ class GAN(AdversarialModel):
         """The images as the discriminator sees them: where options that transform D's
         input (augmentation, instance noise) apply, to real and generated images alike
         and inside the regularizers' gradients. The images themselves by default."""
+        if self.augment is not None and training:
+            return self.augment.augment(images, self.draw)
         return images
 
     def discriminator_inputs(self, images, condition, training: bool = True) -> Any:
@@ -358,4 +365,6 @@ class GAN(AdversarialModel):
                 "adversarial_loss": self.adversarial_loss,
             }
         )
+        if self.augment is not None:
+            config["augment"] = keras.saving.serialize_keras_object(self.augment)
         return config
