@@ -24,6 +24,7 @@ from typing import Any
 import keras
 from keras import ops
 
+from ganzoo import augment as ganzoo_augment
 from ganzoo import ema as ganzoo_ema
 from ganzoo import losses as ganzoo_losses
 from ganzoo import regularizers as ganzoo_regularizers
@@ -68,6 +69,8 @@ class GAN(AdversarialModel):
             `keras.utils.set_random_seed`.
         label_smoothing, instance_noise, instance_noise_steps, feature_matching:
             training tricks, off by default (`ganzoo.tricks`, docs/training-tricks.md).
+        augment: augmentation of every image D sees in training (`"diffaugment"`, a
+            `ganzoo.augment` object, or `None`); see docs/augmentation.md.
         **kwargs: passed to `keras.Model` (`name`, ...).
 
     Example:
@@ -107,6 +110,7 @@ class GAN(AdversarialModel):
         instance_noise: float = 0.0,
         instance_noise_steps: int = 10000,
         feature_matching: float = 0.0,
+        augment=None,
         **kwargs,
     ):
         ganzoo_ema.check_decay(ema, ema_rampup)
@@ -135,6 +139,7 @@ class GAN(AdversarialModel):
         if ema is not None:
             self.ema_generator = ganzoo_ema.copy_generator(generator)
             self.ema_updates = keras.Variable(0, dtype="int64", trainable=False, name="ema_updates")
+        self.augment = ganzoo_augment.get(augment)
         self.finish_init()
 
     # ------------------------------------------------------------------ metadata
@@ -217,6 +222,8 @@ class GAN(AdversarialModel):
         """The images as the discriminator sees them: where options that transform D's
         input (augmentation, instance noise) apply, to real and generated images alike
         and inside the regularizers' gradients. The images themselves by default."""
+        if self.augment is not None and training:
+            images = self.augment.augment(images, self.draw)
         return tricks.add_instance_noise(self, images, training)
 
     def discriminator_inputs(self, images, condition, training: bool = True) -> Any:
@@ -401,4 +408,6 @@ class GAN(AdversarialModel):
                 "feature_matching": self.feature_matching,
             }
         )
+        if self.augment is not None:
+            config["augment"] = keras.saving.serialize_keras_object(self.augment)
         return config
