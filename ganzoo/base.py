@@ -26,7 +26,6 @@ from keras import ops
 
 from ganzoo import augment as ganzoo_augment
 from ganzoo import ema as ganzoo_ema
-from ganzoo import losses as ganzoo_losses
 from ganzoo import regularizers as ganzoo_regularizers
 from ganzoo import tricks
 from ganzoo.core import (  # noqa: F401  (old import paths of these names)
@@ -127,18 +126,10 @@ class GAN(AdversarialModel):
         self.latent_dim = int(latent_dim)
         self.d_steps = int(d_steps)
         self.adversarial_loss = adversarial_loss or self.default_adversarial_loss
-        self.label_smoothing = tricks.check_label_smoothing(label_smoothing, self.adversarial_loss)
-        self.loss_pair = tricks.one_sided_smoothing(
-            ganzoo_losses.get(self.adversarial_loss), self.label_smoothing
+        tricks.configure(
+            self, label_smoothing, instance_noise, instance_noise_steps, feature_matching
         )
-        self.instance_noise, self.instance_noise_steps = tricks.check_instance_noise(
-            instance_noise, instance_noise_steps
-        )
-        self.feature_matching = tricks.check_feature_matching(self, feature_matching)
-        self.ema, self.ema_rampup = ema, ema_rampup
-        if ema is not None:
-            self.ema_generator = ganzoo_ema.copy_generator(generator)
-            self.ema_updates = keras.Variable(0, dtype="int64", trainable=False, name="ema_updates")
+        ganzoo_ema.attach(self, ema, ema_rampup)
         self.augment = ganzoo_augment.get(augment)
         self.finish_init()
 
@@ -287,10 +278,7 @@ class GAN(AdversarialModel):
             return tricks.add_feature_matching(self, terms, real, fake, condition)
 
         self.update("generator", terms)
-        if self.ema is not None:
-            ganzoo_ema.update(
-                self.ema_generator, self.generator, self.ema_updates, self.ema, self.ema_rampup
-            )
+        ganzoo_ema.follow(self)
 
     def critic_batches(self, real, condition) -> list[tuple[Any, Any]]:
         """Splits a batch into `d_steps` interleaved chunks, one per critic step."""
@@ -402,10 +390,7 @@ class GAN(AdversarialModel):
                 "adversarial_loss": self.adversarial_loss,
                 "ema": self.ema,
                 "ema_rampup": self.ema_rampup,
-                "label_smoothing": self.label_smoothing,
-                "instance_noise": self.instance_noise,
-                "instance_noise_steps": self.instance_noise_steps,
-                "feature_matching": self.feature_matching,
+                **tricks.options(self),
             }
         )
         if self.augment is not None:

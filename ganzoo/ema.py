@@ -83,3 +83,19 @@ def update(average: keras.Model, generator: keras.Model, counter, decay: float, 
         assign()
     else:
         context.merge_call(assign)
+
+
+def attach(model, ema: float | None, rampup: float | None) -> None:
+    """Sets `model.ema` and `model.ema_rampup`, and with a decay gives `model` (whose
+    `generator` is set) its `ema_generator` and the `ema_updates` counter."""
+    model.ema, model.ema_rampup = ema, rampup
+    if ema is not None:
+        model.ema_generator = copy_generator(model.generator)
+        model.ema_updates = keras.Variable(0, dtype="int64", trainable=False, name="ema_updates")
+
+
+def follow(model) -> None:
+    """After a generator update: moves `model.ema_generator` towards `model.generator`
+    (nothing without an EMA)."""
+    if model.ema is not None:
+        update(model.ema_generator, model.generator, model.ema_updates, model.ema, model.ema_rampup)

@@ -13,9 +13,6 @@ Data kinds (what a dataset element holds; see docs/data.md):
 
 Example:
 >>> from ganzoo import registry
->>> registry.names()
-['acgan', 'cgan', 'cyclegan', 'dcgan', 'infogan', 'lsgan', 'pix2pix', 'r3gan', 'sgan',
- 'sngan', 'vanilla', 'wgan', 'wgan_gp']
 >>> entry = registry.get("dcgan")
 >>> gan = entry.build((32, 32, 1), latent_dim=64)
 """

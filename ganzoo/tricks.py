@@ -10,6 +10,7 @@ from typing import Any
 import keras
 from keras import ops
 
+from ganzoo import losses
 from ganzoo.core.features import feature_model
 from ganzoo.core.replicas import global_batch_mean
 from ganzoo.losses import feature_matching_loss
@@ -125,3 +126,24 @@ def add_feature_matching(model, terms: dict, real, fake, condition) -> dict:
     terms["feature_matching"] = value
     terms["g_loss"] = terms["g_loss"] + model.feature_matching * value
     return terms
+
+
+def configure(model, label_smoothing, instance_noise, instance_noise_steps, feature_matching):
+    """Checks the tricks' constructor options and sets them on `model`, a `ganzoo.GAN`
+    whose `adversarial_loss` is set: `label_smoothing` wraps its `loss_pair`.
+
+    Raises:
+        ValueError: for an option out of range or one the model cannot use.
+    """
+    model.label_smoothing = check_label_smoothing(label_smoothing, model.adversarial_loss)
+    model.loss_pair = one_sided_smoothing(losses.get(model.adversarial_loss), model.label_smoothing)
+    model.instance_noise, model.instance_noise_steps = check_instance_noise(
+        instance_noise, instance_noise_steps
+    )
+    model.feature_matching = check_feature_matching(model, feature_matching)
+
+
+def options(model) -> dict[str, Any]:
+    """The tricks' options of `model`, for its `get_config`."""
+    names = ("label_smoothing", "instance_noise", "instance_noise_steps", "feature_matching")
+    return {name: getattr(model, name) for name in names}
