@@ -90,3 +90,28 @@ def test_augment_applies_in_training_only_and_survives_keras_files(tmp_path, tin
     gan.save(tmp_path / "gan.keras")
     loaded = keras.models.load_model(tmp_path / "gan.keras")
     assert isinstance(loaded.augment, DiffAugment) and loaded.augment.policy == "color,cutout"
+
+
+def test_gradients_reach_the_generator_through_the_augmentation():
+    # D's gradient must reach G's fakes through DiffAugment. With fixed draws the
+    # gradient of sum(cutout(shift(x))) is 1 where a pixel survives, else 0.
+    augment = DiffAugment("translation,cutout")
+    x = tf.Variable(np.random.default_rng(5).uniform(-1, 1, (2, 8, 8, 1)).astype("float32"))
+    draws = {
+        "tx": tf.constant([[0], [1]]),
+        "ty": tf.constant([[0], [-1]]),
+        "ox": tf.constant([[0], [4]]),
+        "oy": tf.constant([[0], [4]]),
+    }
+    with tf.GradientTape() as tape:
+        y = augment.apply(x, draws)
+        total = tf.reduce_sum(y)
+    gradient = np.asarray(tape.gradient(total, x))
+    kept = np.asarray(augment.apply(tf.ones_like(x), draws))
+    # Image 0: no shift, a 4×4 square centred on the corner: 64 - 4 pixels pass.
+    assert gradient[0].sum() == 60
+    np.testing.assert_array_equal(gradient[0], kept[0])
+    # Image 1: shifted by one row and column, cut in the middle. The shift is one to
+    # one, so each output pixel that holds an input pixel passes gradient 1 to it.
+    assert set(np.unique(gradient[1])) == {0.0, 1.0}
+    assert gradient[1].sum() == kept[1].sum() == 64 - 15 - 16

@@ -1,4 +1,5 @@
-"""`ganzoo train --ema DECAY`: the saved model carries the generator EMA; bad decays refused."""
+"""`ganzoo train --ema DECAY` (and `--augment`): the saved model carries the generator EMA
+and the augmentation; bad decays refused."""
 
 import os
 import subprocess
@@ -23,12 +24,16 @@ def _short(stderr, lines=3):
     return "\n".join(text)
 
 
-def test_train_with_ema(tmp_path):
+def test_train_with_ema_and_augment(tmp_path):
+    # One run for both flags: each `ganzoo train` starts TensorFlow (seconds).
     out = tmp_path / "run"
-    result = _ganzoo("train", "dcgan", *TINY, "--ema", "0.99", "--out", str(out))
+    argv = ["--ema", "0.99", "--augment", "diffaugment", "--out", str(out)]
+    result = _ganzoo("train", "dcgan", *TINY, *argv)
     assert result.returncode == 0, result.stderr
     model = keras.models.load_model(str(out / "model.keras"))
     assert model.ema == 0.99 and int(model.ema_updates.numpy()) == 1
+    assert type(model.augment).__name__ == "DiffAugment"
+    assert model.augment.policy == "color,translation,cutout"
 
 
 def test_bad_decay_is_a_usage_error(tmp_path):

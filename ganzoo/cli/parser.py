@@ -81,6 +81,12 @@ def _common_train_options() -> argparse.ArgumentParser:
     group.add_argument(
         "--ema", type=float, default=None, help="decay of a generator EMA, e.g. 0.999 (docs/ema.md)"
     )
+    group.add_argument(
+        "--augment",
+        choices=("diffaugment",),
+        default=None,
+        help="augment every image D sees: DiffAugment (docs/augmentation.md)",
+    )
     # Hidden (documented in docs/reliability.md): short runs for tests and smoke checks;
     # trains on the first N batches of each epoch's shuffle.
     group.add_argument("--steps-per-epoch", type=positive, default=None, help=argparse.SUPPRESS)

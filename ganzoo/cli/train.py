@@ -66,8 +66,9 @@ def train(args: argparse.Namespace, callbacks: list | tuple = ()) -> str:
     options.update(extra)
     if variant.latent_argument is not None:
         options[variant.latent_argument] = args.latent_dim
-    if getattr(args, "ema", None) is not None:
-        options["ema"] = args.ema
+    for name in ("ema", "augment"):  # options of every latent GAN, not in the registry
+        if getattr(args, name, None) is not None:
+            options[name] = getattr(args, name)
     with strategy.scope():
         try:
             gan = variant.build(image_shape, seed=args.seed, **options)
@@ -347,6 +348,7 @@ def _check_resume(args: argparse.Namespace, options: dict, out: str, backup: str
             "domain_a",
             "domain_b",
             "ema",
+            "augment",
         )
     }
     settings.update({k: v for k, v in options.items() if k in getattr(args, "variant_options", ())})
