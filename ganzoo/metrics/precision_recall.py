@@ -60,13 +60,10 @@ def prdc(real_features: Any, fake_features: Any, k: int = DEFAULT_K) -> dict[str
         )
     real_radii = nearest_neighbour_radii(real, k)
     fake_radii = nearest_neighbour_radii(fake, k)
-    real_sq, fake_sq = _squared_norms(real), _squared_norms(fake)
     inside_count = np.zeros(len(fake), dtype=np.int64)  # real balls holding each fake
     recalled = np.zeros(len(real), dtype=bool)
     covered = np.zeros(len(real), dtype=bool)
-    for start in range(0, len(real), CHUNK_ROWS):
-        rows = slice(start, start + CHUNK_ROWS)
-        distances = _distances(real[rows], fake, real_sq[rows], fake_sq)
+    for rows, distances in _distance_blocks(real, fake):
         inside = distances < real_radii[rows, None]
         inside_count += inside.sum(axis=0)
         recalled[rows] = (distances < fake_radii[None, :]).any(axis=1)
@@ -89,16 +86,28 @@ def nearest_neighbour_radii(features: np.ndarray, k: int) -> np.ndarray:
     Returns:
         A `(n,)` float64 array.
     """
-    squared = _squared_norms(features)
     radii = np.empty(len(features))
-    for start in range(0, len(features), CHUNK_ROWS):
-        rows = slice(start, start + CHUNK_ROWS)
-        distances = _distances(features[rows], features, squared[rows], squared)
+    for rows, distances in _distance_blocks(features, features):
         # Row i's own distance is 0 and comes first, so the (k+1)-th smallest is the k-th
         # neighbour's (as in `prdc`, which zeroes the diagonal the same way).
-        distances[np.arange(distances.shape[0]), np.arange(start, start + distances.shape[0])] = 0
+        count = distances.shape[0]
+        distances[np.arange(count), np.arange(rows.start, rows.start + count)] = 0
         radii[rows] = np.partition(distances, k, axis=1)[:, k]
     return radii
+
+
+def _distance_blocks(x: np.ndarray, y: np.ndarray):
+    """Yields `(rows, distances)`: `CHUNK_ROWS` rows of `x` at a time (a slice) and
+    their distances to every row of `y`, so memory stays at `CHUNK_ROWS × len(y)`."""
+    if np.shares_memory(x, y):
+        # numpy multiplies an array by its own transpose with another kernel (syrk),
+        # whose last bits differ from the cross product's: the radii would then break
+        # ties unlike the real-to-fake distances (identical sets got density 1.0067).
+        y = y.copy()
+    x_sq, y_sq = _squared_norms(x), _squared_norms(y)
+    for start in range(0, len(x), CHUNK_ROWS):
+        rows = slice(start, start + CHUNK_ROWS)
+        yield rows, _distances(x[rows], y, x_sq[rows], y_sq)
 
 
 def _distances(x: np.ndarray, y: np.ndarray, x_sq: np.ndarray, y_sq: np.ndarray) -> np.ndarray:
