@@ -11,8 +11,37 @@ import keras
 from keras import ops
 
 
+class _GlobalBatchNoise(keras.layers.Layer):
+    """What the noise layers share: a saved seed and a `keras.random.SeedGenerator`
+    whose draws follow the distribution rule (`ganzoo.core.replicas.draw_for_replica`).
+
+    `seed=None` draws a seed from Python's `random` (seeded by
+    `keras.utils.set_random_seed`) and keeps it in the config, so a model rebuilt from
+    its config draws the same noise.
+    """
+
+    def __init__(self, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = random.randrange(2**31) if seed is None else int(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
+        self.supports_masking = True
+        self.built = True
+
+    def draw(self, distribution, shape, **kwargs):
+        """`distribution(shape)` drawn for the global batch; this replica's slice."""
+        from ganzoo.core.replicas import draw_for_replica
+
+        return draw_for_replica(distribution, shape, self.seed_generator, **kwargs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "seed": self.seed}
+
+
 @keras.saving.register_keras_serializable(package="ganzoo")
-class GaussianNoise(keras.layers.Layer):
+class GaussianNoise(_GlobalBatchNoise):
     """Adds `N(0, stddev²)` noise while training, drawn by the distribution rule.
 
     Unlike `keras.layers.GaussianNoise`, whose seed generator gives every replica of a
@@ -32,34 +61,23 @@ class GaussianNoise(keras.layers.Layer):
     """
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
-        super().__init__(**kwargs)
         if float(stddev) < 0:
             raise ValueError(f"stddev must be non-negative; got {stddev!r}.")
+        super().__init__(seed, **kwargs)
         self.stddev = float(stddev)
-        self.seed = random.randrange(2**31) if seed is None else int(seed)
-        self.seed_generator = keras.random.SeedGenerator(self.seed)
-        self.supports_masking = True
-        self.built = True
 
     def call(self, inputs, training=False):
         if not training or self.stddev == 0:
             return inputs
-        from ganzoo.core.replicas import draw_for_replica
-
-        noise = draw_for_replica(
-            keras.random.normal, ops.shape(inputs), self.seed_generator, stddev=self.stddev
-        )
+        noise = self.draw(keras.random.normal, ops.shape(inputs), stddev=self.stddev)
         return inputs + ops.cast(noise, inputs.dtype)
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
     def get_config(self) -> dict:
-        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+        return {**super().get_config(), "stddev": self.stddev}
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class Dropout(keras.layers.Layer):
+class Dropout(_GlobalBatchNoise):
     """Inverted dropout (Srivastava et al., 2014) whose masks follow the distribution rule.
 
     While training, each unit is zeroed with probability `rate` and the others scaled
@@ -81,26 +99,17 @@ class Dropout(keras.layers.Layer):
     """
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
-        super().__init__(**kwargs)
         if not 0.0 <= float(rate) < 1.0:
             raise ValueError(f"Dropout rate must be in [0, 1); got {rate!r}.")
+        super().__init__(seed, **kwargs)
         self.rate = float(rate)
-        self.seed = random.randrange(2**31) if seed is None else int(seed)
-        self.seed_generator = keras.random.SeedGenerator(self.seed)
-        self.supports_masking = True
-        self.built = True
 
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
-        from ganzoo.core.replicas import draw_for_replica
-
-        uniform = draw_for_replica(keras.random.uniform, ops.shape(inputs), self.seed_generator)
+        uniform = self.draw(keras.random.uniform, ops.shape(inputs))
         keep = ops.cast(uniform >= self.rate, inputs.dtype)
         return inputs * keep / ops.cast(1.0 - self.rate, inputs.dtype)
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
     def get_config(self) -> dict:
-        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+        return {**super().get_config(), "rate": self.rate}
