@@ -118,7 +118,10 @@ class GANTestCase:
         timed("fit", self.check_fit_trains_every_part, model, data, expected_logs)
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "model.keras")
-            timed("saving", self.check_saving, model, data, path, generate_kwargs)
+            # With the resume check, the loaded model goes on training there.
+            loaded = timed(
+                "saving", self.check_saving, model, data, path, generate_kwargs, not check_resume
+            )
         timed("bad_input", self.check_bad_input, model, data, bad_data or [])
         if check_strategy:
             keras.utils.set_random_seed(1234)
@@ -129,7 +132,7 @@ class GANTestCase:
         if check_xla:
             timed("xla", self.check_xla, self.build(cls, init_kwargs), data)
         if check_resume:
-            timed("resume", self.check_exact_resume, cls, self.build(cls, init_kwargs), data)
+            timed("resume", self.check_exact_resume, cls, model, data, 2, loaded)
 
     def _timed(self, check: str, fn: Callable, *args) -> Any:
         """Runs `fn(*args)` and adds its wall time to `self.check_seconds[check]`
@@ -177,8 +180,14 @@ class GANTestCase:
             )
             assert changed, f"fit did not change the weights of {name}"
 
-    def check_saving(self, model, data, path: str, generate_kwargs: dict) -> None:
-        """`.keras` round trip: same class, same samples, optimizers restored, fit goes on."""
+    def check_saving(
+        self, model, data, path: str, generate_kwargs: dict, fit_after_loading: bool = True
+    ):
+        """`.keras` round trip: same class, same samples, optimizers restored, fit goes on.
+
+        Returns the loaded model. With `fit_after_loading=False` the caller trains it
+        (`run_gan_test` resumes it in `check_exact_resume`, one trace fewer).
+        """
         import keras
 
         model.save(path)
@@ -195,9 +204,11 @@ class GANTestCase:
             assert int(restored.iterations) == int(original.iterations) > 0
             for a, b in zip(original.variables, restored.variables, strict=True):
                 np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-7)
-        iterations = int(loaded.g_optimizer.iterations)
-        loaded.fit(data, epochs=1, verbose=0)
-        assert int(loaded.g_optimizer.iterations) > iterations
+        if fit_after_loading:
+            iterations = int(loaded.g_optimizer.iterations)
+            loaded.fit(data, epochs=1, verbose=0)
+            assert int(loaded.g_optimizer.iterations) > iterations
+        return loaded
 
     def check_bad_input(self, model, data, bad_data: list) -> None:
         """`fit` refuses uint8 images and wrong channels with a ValueError, before training."""
@@ -302,27 +313,36 @@ class GANTestCase:
         )
         assert changed, "fit under XLA did not train"
 
-    def check_exact_resume(self, cls, model, data, epochs: int = 2) -> None:
-        """A run resumed by a fresh model from the `keras.callbacks.BackupAndRestore`
-        backup of an earlier epoch ends with the weights, optimizer states and seed
-        states of the uninterrupted run, bit for bit.
+    def check_exact_resume(self, cls, model, data, epochs: int = 2, resumed=None) -> None:
+        """A run resumed from the `keras.callbacks.BackupAndRestore` backup of an
+        earlier epoch ends with the weights, optimizer states and seed states of the
+        uninterrupted run, bit for bit.
 
-        The uninterrupted run writes the backup itself; a copy taken when its
-        next-to-last epoch ends is what an interruption during the last epoch leaves
-        (`BackupAndRestore` writes only at epoch ends), so two models and two traces
-        check what an interrupted third run would. The kill-and-resume test in
-        ganzoo's own suite (`tests/test_resume.py`) SIGKILLs a real run.
+        `model` trains `epochs` epochs uninterrupted and writes the backup itself; a
+        copy taken when its next-to-last epoch ends is what an interruption during the
+        last epoch leaves (`BackupAndRestore` writes only at epoch ends). `resumed`
+        restores that copy and trains the rest. It starts from a state of its own, so a
+        variable the backup misses ends elsewhere. The kill-and-resume test in ganzoo's
+        own suite (`tests/test_resume.py`) SIGKILLs a real run.
+
+        Args:
+            cls: the model class.
+            model: the uninterrupted run; compiled here (without XLA) if it is not.
+            data: the training data.
+            epochs: epochs of the uninterrupted run (≥ 2).
+            resumed: a model of `cls` compiled as `model` is (`run_gan_test` passes the
+                one `check_saving` loaded, so one trace serves both checks); by default
+                a fresh model built from `model`'s config and compile config.
         """
         import shutil
 
         import keras
 
-        def fresh():
-            clone = cls.from_config(model.get_config())
-            clone.set_weights(model.get_weights())
-            clone.seed_generator.state.assign(model.seed_generator.state)
-            clone.compile(jit_compile=False)  # XLA has its own check
-            return clone
+        if not getattr(model, "compiled", False):
+            model.compile(jit_compile=False)  # XLA has its own check
+        if resumed is None:
+            resumed = cls.from_config(model.get_config())
+            resumed.compile_from_config(model.get_compile_config())
 
         def state(gan):
             optimizers = [getattr(gan, p.optimizer) for p in gan.players]
@@ -337,16 +357,14 @@ class GANTestCase:
                     if epoch == epochs - 2:
                         shutil.copytree(backup, left_behind)
 
-            reference = fresh()
             callbacks = [keras.callbacks.BackupAndRestore(backup), KeepBackup()]
-            reference.fit(data, epochs=epochs, verbose=0, callbacks=callbacks)
+            model.fit(data, epochs=epochs, verbose=0, callbacks=callbacks)
             assert os.path.isdir(left_behind), "BackupAndRestore wrote no backup"
-            resumed = fresh()
             restore = keras.callbacks.BackupAndRestore(left_behind)
             history = resumed.fit(data, epochs=epochs, verbose=0, callbacks=[restore])
-            # Restoring failed silently if the fresh model trained every epoch again.
+            # Restoring failed silently if the resumed model trained every epoch.
             assert history.epoch == [epochs - 1], f"resumed at epochs {history.epoch}"
-        for a, b in zip(state(reference), state(resumed), strict=True):
+        for a, b in zip(state(model), state(resumed), strict=True):
             np.testing.assert_array_equal(a, b, err_msg="the resumed run ended elsewhere")
 
     def check_multi_worker(self, cls, model, data, atol: float = 1e-5) -> None:
