@@ -310,5 +310,15 @@ register(
             base_filters,
             Option("gamma", float, "weight gamma of the feature reconstruction in G's loss (5e-5)"),
         ),
+        learning=Learning(
+            200,
+            64,
+            {
+                "latent_dim": 32,
+                "base_filters": 16,
+                "gamma": 1e-2,
+                "adversarial_loss": "non_saturating",
+            },
+        ),
     )
 )

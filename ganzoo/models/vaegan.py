@@ -28,34 +28,25 @@ class VAEGAN(GAN):
     """VAE-GAN (Larsen, Sønderby, Larochelle & Winther, 2016, "Autoencoding beyond
     pixels using a learned similarity metric", ICML, https://arxiv.org/abs/1512.09300).
 
-    Three players, each with its own optimizer and its own terms (Algorithm 1):
+    Three players, each with its own optimizer and its own terms (Algorithm 1): the
+    encoder `Enc(x) → (μ, log σ²)` minimises `L_prior + L_llike`, the decoder (the
+    generator) `γ·L_llike - L_GAN`, the discriminator only `L_GAN`, its cross-entropy.
 
-    - the encoder `Enc(x) → (μ, log σ²)` minimises `L_prior + L_llike`;
-    - the decoder (the generator) minimises `γ·L_llike - L_GAN`;
-    - the discriminator minimises only `L_GAN`, its binary cross-entropy.
+    `L_prior = KL(q(z|x) ‖ N(0, I))`; `L_llike = ½ Σ_k (D_l(x)_k - D_l(x̃)_k)²`, the
+    Gaussian (σ = 1) negative log-likelihood of D's l-th layer features (the layer
+    feeding D's output) of `x` under those of `x̃ = Dec(μ + σ·ε)`; `L_GAN` scores `x`,
+    `x̃` and `x_p = Dec(z_p)`, `z_p ~ N(0, I)`. Each term is summed per example, as in
+    the authors' code (`andersbll/autoencoding_beyond_pixels`, `model/aegan.py`), and
+    averaged over the batch (the code divides its learning rate by the batch size), so
+    γ is the code's `recon_vs_gan_weight`: 5e-5 (its default; 1e-5 for CelebA).
 
-    `L_prior = KL(q(z|x) ‖ N(0, I))`, summed over the latent dimensions.
-    `L_llike = ½ Σ_k (D_l(x)_k - D_l(x̃)_k)²` is the Gaussian negative log-likelihood
-    (σ = 1) of D's l-th layer features of `x` under those of the reconstruction
-    `x̃ = Dec(z)`, `z = μ + σ·ε`, summed over the features (D's layer feeding its
-    output, `ganzoo.core.features`). `L_GAN` scores `x`, `x̃` and a prior sample
-    `x_p = Dec(z_p)`. Every term is summed per example, as in the authors' code
-    (`andersbll/autoencoding_beyond_pixels`, `model/aegan.py`), and averaged over the
-    batch (the code divides its learning rate by the batch size). With these
-    reductions γ is the code's `recon_vs_gan_weight`: 1e-5 (CelebA) to 5e-5 (its
-    default); the default here is 5e-5.
-
-    As in the code, D weighs real against generated images 1:1,
-    `½[ℓ(x, x̃) + ℓ(x, x_p)]` (its `real_vs_gen_weight = 0.5`; the paper's equation
-    weighs the two fakes each like the real batch), the decoder's `-L_GAN` is the
-    saturating `log(1 - D(x̃)) + log(1 - D(x_p))` (`adversarial_loss="minimax"`), no GAN
-    gradient reaches the encoder, and D sees `[x; x̃; x_p]` in one call, so its batch
-    norm normalises the three alike. The players update in turn, encoder, decoder, D,
-    each on what the players before it saw (`x̃` and `x_p` from the decoder before its
-    update), which is the paper's simultaneous update. Optimizer: RMSProp(3e-4) for all
-    three, the paper's (§4 and the code's `lr_start 0.02 / batch 64`). Left out: the
-    code's equilibrium margin that skips D or decoder updates, and its learning-rate
-    annealing.
+    As in the code: D weighs real and generated images 1:1, `½[ℓ(x, x̃) + ℓ(x, x_p)]`;
+    the decoder's `-L_GAN` is the saturating `log(1 - D(x̃)) + log(1 - D(x_p))`
+    (`adversarial_loss="minimax"`); no GAN gradient reaches the encoder; D sees
+    `[x; x̃; x_p]` in one call, so its batch norm normalises them alike. The players
+    update in turn (encoder, decoder, D), each on what the players before it saw, which
+    is the paper's simultaneous update. RMSProp(3e-4) for all three (§4). Left out: the
+    code's equilibrium margin and learning-rate annealing. See docs/vaegan.md.
 
     Args:
         encoder: a `keras.Model` from images to `[mean, log_variance]`, `(batch, d)` each.
