@@ -159,7 +159,9 @@ class VAEGAN(GAN):
             [logits[:n], logits[n : 2 * n], logits[2 * n :]],
         )
 
-    def _decode_and_discriminate(self, real, latents, prior):
+    def decode_and_discriminate(self, real, latents, prior) -> tuple:
+        """`x̃ = Dec(latents)`, `x_p = Dec(prior)`, `L_llike(x, x̃)` and D's logits of
+        `[x, x̃, x_p]`: the forward pass the encoder's and the decoder's updates share."""
         reconstructed = self.generator(latents, training=True)
         sampled = self.generator(prior, training=True)
         features, logits = self.discriminate_all(real, reconstructed, sampled)
@@ -177,12 +179,12 @@ class VAEGAN(GAN):
             mean, log_variance = self.encoder(real, training=True)
             latents = mean + ops.exp(0.5 * log_variance) * noise
             seen["latents"] = ops.stop_gradient(latents)
-            llike = self._decode_and_discriminate(real, latents, prior)[2]
+            llike = self.decode_and_discriminate(real, latents, prior)[2]
             kl = gaussian_kl_per_example(mean, log_variance)
             return {"e_loss": kl + llike, "kl_loss": kl, "llike_loss": llike}
 
         def generator_terms():
-            outputs = self._decode_and_discriminate(real, seen["latents"], prior)
+            outputs = self.decode_and_discriminate(real, seen["latents"], prior)
             reconstructed, sampled, llike, (_, recon_logits, sample_logits) = outputs
             seen["fakes"] = (ops.stop_gradient(reconstructed), ops.stop_gradient(sampled))
             gan = self.loss_pair.generator(recon_logits) + self.loss_pair.generator(sample_logits)

@@ -70,7 +70,7 @@ def test_feature_space_reconstruction_uses_ds_lth_layer_of_x_and_its_decoding():
     real = np.array([[[[1.0], [-1.0]], [[0.5], [0.0]]]], "float32")
     latents = np.array([[1.0, -2.0]], "float32")
     prior = np.array([[0.5, 0.5]], "float32")
-    reconstructed, sampled, llike, logits = gan._decode_and_discriminate(real, latents, prior)
+    reconstructed, sampled, llike, logits = gan.decode_and_discriminate(real, latents, prior)
     decoded = latents @ decoder_kernel
     np.testing.assert_allclose(np.reshape(reconstructed, (1, 4)), decoded, rtol=1e-6)
     np.testing.assert_allclose(np.reshape(sampled, (1, 4)), prior @ decoder_kernel, rtol=1e-6)
