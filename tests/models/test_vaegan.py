@@ -159,3 +159,17 @@ def test_registry_entry_and_top_level_name():
     entry = registry.get("vaegan")
     assert entry.cls is ganzoo.VAEGAN and entry.data == "images"
     assert {option.argument for option in entry.options} >= {"gamma", "base_filters"}
+
+
+def test_ganzoo_train_vaegan(tmp_path):
+    import os
+
+    from ganzoo import cli
+
+    out = str(tmp_path / "run")
+    argv = ["train", "vaegan", "--epochs", "1", "--steps-per-epoch", "2", "--out", out]
+    argv += ["--batch-size", "4", "--base-filters", "4", "--latent-dim", "8", "--gamma", "0.5"]
+    assert cli.main(argv) == 0
+    gan = keras.models.load_model(os.path.join(out, "model.keras"))
+    assert type(gan) is VAEGAN and gan.gamma == 0.5 and gan.latent_dim == 8
+    assert int(gan.e_optimizer.iterations) == 2
