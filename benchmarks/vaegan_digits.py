@@ -44,13 +44,13 @@ def _distance(gan, real_statistics, seed: int) -> float:
 
 def write_pictures(gan, test_x, out: str) -> None:
     """`vaegan_reconstructions.png` (rows of 8 held-out digits, then their
-    reconstructions) and `vaegan_samples.png` (64 prior samples), 2× enlarged."""
+    reconstructions) and `vaegan_prior_samples.png` (64 prior samples), 2× enlarged."""
     from ganzoo.callbacks import image_grid, save_png
 
     originals = test_x[:32].reshape(4, 8, *test_x.shape[1:])
     decoded = np.asarray(gan.reconstruct(test_x[:32])).reshape(originals.shape)
     rows = np.stack([originals, decoded], axis=1).reshape(-1, *test_x.shape[1:])
-    for name, images in (("reconstructions", rows), ("samples", gan.generate(64, seed=0))):
+    for name, images in (("reconstructions", rows), ("prior_samples", gan.generate(64, seed=0))):
         picture = image_grid(np.asarray(images), columns=8)
         save_png(np.repeat(np.repeat(picture, 2, axis=0), 2, axis=1), f"{out}/vaegan_{name}.png")
 
