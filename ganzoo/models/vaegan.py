@@ -45,8 +45,9 @@ class VAEGAN(GAN):
     (`adversarial_loss="minimax"`); no GAN gradient reaches the encoder; D sees
     `[x; x̃; x_p]` in one call, so its batch norm normalises them alike. The players
     update in turn (encoder, decoder, D), each on what the players before it saw, which
-    is the paper's simultaneous update. RMSProp(3e-4) for all three (§4). Left out: the
-    code's equilibrium margin and learning-rate annealing. See docs/vaegan.md.
+    is the paper's simultaneous update. RMSProp(3e-4) for all three (the paper's
+    experiments). Left out: the code's equilibrium margin and learning-rate annealing.
+    See docs/vaegan.md.
 
     Args:
         encoder: a `keras.Model` from images to `[mean, log_variance]`, `(batch, d)` each.
