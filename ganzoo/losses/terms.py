@@ -56,7 +56,7 @@ def gaussian_kl_per_example(mean, log_variance):
 
 
 def feature_reconstruction_loss(real_features, fake_features):
-    """VAE-GAN's L_llike (Larsen et al., 2016, eq. 6-7) per example: the negative
+    """VAE-GAN's L_llike (Larsen et al., 2016) per example: the negative
     log-likelihood of `real_features` under `N(fake_features, I)` without its constant,
     `½ Σ_k (f_k(x) - f_k(x̃))²`, summed over every feature of the example as in the
     authors' `GaussianNegLogLikelihood` (σ = 1).

@@ -173,3 +173,19 @@ def test_ganzoo_train_vaegan(tmp_path):
     gan = keras.models.load_model(os.path.join(out, "model.keras"))
     assert type(gan) is VAEGAN and gan.gamma == 0.5 and gan.latent_dim == 8
     assert int(gan.e_optimizer.iterations) == 2
+
+
+def test_regularizers_on_d_and_the_generator_ema_work():
+    keras.utils.set_random_seed(0)
+    gan = VAEGAN.for_images(
+        **TINY, ema=0.5, ema_rampup=None, regularizers=[ganzoo.regularizers.R1(1.0)]
+    )
+    gan.compile(jit_compile=False)
+    logs = gan.fit(_data(4), epochs=1, verbose=0).history
+    assert "r1" in logs and np.isfinite(logs["r1"][0]) and logs["r1"][0] > 0
+    images = _images(2)
+    mean, _ = gan.encode(images)
+    np.testing.assert_allclose(
+        gan.reconstruct(images), gan.ema_generator(mean, training=False), atol=1e-6
+    )
+    assert not np.allclose(gan.reconstruct(images), gan.reconstruct(images, ema=False))
