@@ -45,7 +45,7 @@ def random_labels(count: int, classes: int, seed: int) -> np.ndarray:
 # before TensorFlow loads. A dataset batch holds `d_steps` chunks (WGAN-GP's critic
 # steps). CycleGAN runs without its image pool, which is per replica by design (a pool
 # of past fakes on each GPU, as multi-GPU CycleGANs keep) and so differs from one device.
-VARIANTS = ("dcgan", "vanilla", "wgan_gp", "cgan", "infogan", "cyclegan")
+VARIANTS = ("dcgan", "vanilla", "wgan_gp", "cgan", "infogan", "cyclegan", "vaegan")
 # CycleGAN keeps three channels here: with the registry's one-channel tiny nets, one
 # process and two workers differ by 1e-3 after 4 steps while three channels agree to
 # 1e-5 (open: the same family of difference as a CycleGAN loaded from .keras).
