@@ -314,6 +314,9 @@ def make_loop_step(gan, fused_updates: bool = False):
 
         return cycle_step
 
+    if hasattr(gan, "encoder"):  # VAE-GAN: encoder, decoder, then D on the decoder's fakes
+        return _vaegan_loop_step(gan, update)
+
     if not hasattr(gan, "latent_dim"):  # Pix2Pix: D on G's fakes, then G (the reference)
 
         def paired_step(batch):
@@ -359,6 +362,46 @@ def make_loop_step(gan, fused_updates: bool = False):
             )
             scaled = g_opt.scale_loss(g_loss)
         update(tape, scaled, g_vars, g_opt)
+        return d_loss, g_loss
+
+    return step
+
+
+def _vaegan_loop_step(gan, update):
+    """VAE-GAN's three tapes, on the model's shared forward pass and losses."""
+    import keras
+    import tensorflow as tf
+
+    from ganzoo.losses import gaussian_kl_per_example
+
+    e_opt, g_opt, d_opt = gan.e_optimizer, gan.g_optimizer, gan.d_optimizer
+    pair = gan.loss_pair
+
+    def step(batch):
+        real, _ = gan.unpack(batch)
+        n = tf.shape(real)[0]
+        noise = gan.draw(keras.random.normal, (n, gan.latent_dim))
+        prior = gan.sample_latent(n)
+        with tf.GradientTape() as tape:
+            mean, log_variance = gan.encoder(real, training=True)
+            latents = mean + tf.exp(0.5 * log_variance) * noise
+            llike = gan.decode_and_discriminate(real, latents, prior)[2]
+            e_loss = tf.reduce_mean(gaussian_kl_per_example(mean, log_variance) + llike)
+            scaled = e_opt.scale_loss(e_loss)
+        update(tape, scaled, gan.player_variables("encoder"), e_opt)
+        latents = tf.stop_gradient(latents)
+        with tf.GradientTape() as tape:
+            recon, sample, llike, logits = gan.decode_and_discriminate(real, latents, prior)
+            gan_terms = pair.generator(logits[1]) + pair.generator(logits[2])
+            g_loss = tf.reduce_mean(gan.gamma * llike + gan_terms)
+            scaled = g_opt.scale_loss(g_loss)
+        update(tape, scaled, gan.player_variables("generator"), g_opt)
+        fakes = (tf.stop_gradient(recon), tf.stop_gradient(sample))
+        with tf.GradientTape() as tape:
+            _, (r, x, s) = gan.discriminate_all(real, *fakes)
+            d_loss = tf.reduce_mean(0.5 * (pair.discriminator(r, x) + pair.discriminator(r, s)))
+            scaled = d_opt.scale_loss(d_loss)
+        update(tape, scaled, gan.player_variables("discriminator"), d_opt)
         return d_loss, g_loss
 
     return step

@@ -29,6 +29,7 @@ from ganzoo.models.pix2pix import Pix2Pix
 from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
+from ganzoo.models.vaegan import VAEGAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan_gp import WGANGP
@@ -295,5 +296,29 @@ register(
             Option("discriminator_filters", int, "PatchGAN width ndf (64)", hidden=True),
         ),
         latent_argument=None,
+    )
+)
+register(
+    Variant(
+        "vaegan",
+        VAEGAN,
+        "images",
+        "Larsen et al. 2016",
+        "docs/vaegan.md",
+        {"image_shape": (16, 16, 1), "latent_dim": 8, "base_filters": 4},
+        (
+            base_filters,
+            Option("gamma", float, "weight gamma of the feature reconstruction in G's loss (5e-5)"),
+        ),
+        learning=Learning(
+            200,
+            64,
+            {
+                "latent_dim": 32,
+                "base_filters": 16,
+                "gamma": 1e-2,
+                "adversarial_loss": "non_saturating",
+            },
+        ),
     )
 )

@@ -108,6 +108,18 @@ BUDGETS: dict[str, Budget] = {
     "r3gan": Budget(2400, 16, {"base_filters": 16}, log_every=100),
     "sgan": Budget(600, 100, log_every=50),
     "pix2pix": Budget(300, 16, {"filters": 16, "discriminator_filters": 16}, log_every=25),
+    # gamma and the loss as benchmarks/vaegan_digits.py measured them at this width.
+    "vaegan": Budget(
+        300,
+        64,
+        {
+            "latent_dim": 32,
+            "base_filters": 16,
+            "gamma": 1e-2,
+            "adversarial_loss": "non_saturating",
+        },
+        log_every=25,
+    ),
 }
 DEFAULT_BUDGET = Budget(500)
 QUICK_BUDGET = Budget(4, 8, log_every=2)

@@ -45,7 +45,7 @@ def random_labels(count: int, classes: int, seed: int) -> np.ndarray:
 # before TensorFlow loads. A dataset batch holds `d_steps` chunks (WGAN-GP's critic
 # steps). CycleGAN runs without its image pool, which is per replica by design (a pool
 # of past fakes on each GPU, as multi-GPU CycleGANs keep) and so differs from one device.
-VARIANTS = ("dcgan", "vanilla", "wgan_gp", "cgan", "infogan", "cyclegan")
+VARIANTS = ("dcgan", "vanilla", "wgan_gp", "cgan", "infogan", "cyclegan", "vaegan")
 OVERRIDES = {"cyclegan": {"pool_size": 0}}
 # CycleGAN trains one global batch: its tiny nets carry a rounding-sized difference far
 # within a few SGD steps. In one process, weights moved by 1e-8 end 3.5e-7 apart after

@@ -46,13 +46,17 @@ def default_feature_layer(model: keras.Model) -> str:
     return source.name
 
 
-def feature_model(model: keras.Model, layer: str | None = None) -> keras.Model:
+def feature_model(
+    model: keras.Model, layer: str | None = None, *, with_output: bool = False
+) -> keras.Model:
     """A model from `model`'s inputs to the output of its layer `layer`, sharing weights.
 
     Args:
         model: a functional (or built Sequential) discriminator.
         layer: the name of the layer whose output are the features; `None`:
             `default_feature_layer(model)`.
+        with_output: return `[features, model's output]` from one call, for losses that
+            need both of the same batch (VAE-GAN: batch norm then sees one batch).
 
     Returns:
         A `keras.Model` on the same inputs; its weights are `model`'s.
@@ -68,4 +72,6 @@ def feature_model(model: keras.Model, layer: str | None = None) -> keras.Model:
             f"Expected the name of a layer of {model.name!r} to take features from; got "
             f"{name!r} ({error})."
         ) from None
+    if with_output:
+        output = [output, model.outputs[0]]
     return keras.Model(model.inputs, output, name=f"{model.name}_features")

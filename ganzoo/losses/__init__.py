@@ -41,6 +41,8 @@ from ganzoo.losses.adversarial import (
 from ganzoo.losses.terms import (
     cycle_consistency_loss,
     feature_matching_loss,
+    feature_reconstruction_loss,
+    gaussian_kl_per_example,
     identity_loss,
     l1_per_example,
     mutual_information_terms,
@@ -60,6 +62,8 @@ __all__ = [
     "auxiliary_classifier_loss",
     "cycle_consistency_loss",
     "feature_matching_loss",
+    "feature_reconstruction_loss",
+    "gaussian_kl_per_example",
     "get",
     "hinge_discriminator_loss",
     "hinge_generator_loss",

@@ -1,6 +1,6 @@
 """The per-example terms beside the adversarial losses: feature matching (SGAN), the
-cycle-consistency and identity L1 terms (CycleGAN) and the mutual-information term
-(InfoGAN)."""
+cycle-consistency and identity L1 terms (CycleGAN), the mutual-information term
+(InfoGAN), and VAE-GAN's prior and feature-space reconstruction terms."""
 
 from __future__ import annotations
 
@@ -32,6 +32,48 @@ def feature_matching_loss(real_mean, fake_mean):
     """
     difference = ops.cast(real_mean, "float32") - ops.cast(fake_mean, "float32")
     return ops.mean(ops.square(difference))
+
+
+def gaussian_kl_per_example(mean, log_variance):
+    """`KL(N(mean, exp(log_variance)) ‖ N(0, I))` per example, summed over the latent
+    dimensions: `-½ Σ_j (1 + log σ_j² - μ_j² - σ_j²)` (Kingma & Welling, 2014,
+    appendix B; VAE-GAN's L_prior).
+
+    Args:
+        mean: `(batch, latent_dim)` means of q(z|x).
+        log_variance: `(batch, latent_dim)` log-variances of q(z|x).
+
+    Returns:
+        Per-example values, shape `(batch,)`, in float32.
+
+    Example:
+    >>> gaussian_kl_per_example(ops.ones((1, 2)), ops.zeros((1, 2)))   # [1.0]
+    """
+    mean = ops.cast(mean, "float32")
+    log_variance = ops.cast(log_variance, "float32")
+    terms = 1.0 + log_variance - ops.square(mean) - ops.exp(log_variance)
+    return -0.5 * ops.sum(terms, axis=-1)
+
+
+def feature_reconstruction_loss(real_features, fake_features):
+    """VAE-GAN's L_llike (Larsen et al., 2016) per example: the negative
+    log-likelihood of `real_features` under `N(fake_features, I)` without its constant,
+    `½ Σ_k (f_k(x) - f_k(x̃))²`, summed over every feature of the example as in the
+    authors' `GaussianNegLogLikelihood` (σ = 1).
+
+    Args:
+        real_features: D's l-th layer features of the real images, `(batch, ...)`.
+        fake_features: the same features of the reconstructions.
+
+    Returns:
+        Per-example values, shape `(batch,)`, in float32.
+
+    Example:
+    >>> feature_reconstruction_loss(ops.zeros((1, 4)), ops.ones((1, 4)))   # [2.0]
+    """
+    difference = ops.cast(real_features, "float32") - ops.cast(fake_features, "float32")
+    squares = ops.reshape(ops.square(difference), (ops.shape(difference)[0], -1))
+    return 0.5 * ops.sum(squares, axis=-1)
 
 
 def l1_per_example(x, y):

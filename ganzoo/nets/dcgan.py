@@ -238,3 +238,36 @@ def discriminator_features(
             x = batch_norm()(x)
         x = layers.LeakyReLU(0.2)(x)
     return layers.Flatten()(x)
+
+
+def build_encoder(
+    image_shape: tuple[int, int, int], latent_dim: int = 128, base_filters: int = 128
+) -> keras.Model:
+    """Builds a VAE encoder on the DCGAN discriminator's convolutions.
+
+    The convolutions of `build_discriminator` (strided 5×5, batch norm after the first,
+    LeakyReLU(0.2)) then two linear heads, the mean and the log-variance of the
+    Gaussian q(z|x), as VAE-GAN's encoder (Larsen et al., 2016: strided 5×5
+    convolutions with batch norm, then the two heads).
+
+    Args:
+        image_shape: `(H, W, C)` of the input images.
+        latent_dim: size of `z`.
+        base_filters: filters of the first convolution; each later one doubles them.
+
+    Returns:
+        A functional `keras.Model` from images to `[mean, log_variance]`, each of
+        shape `(batch, latent_dim)` and float32.
+
+    Example:
+    >>> e = build_encoder((32, 32, 1), latent_dim=128, base_filters=32)
+    """
+    images = keras.Input(tuple(int(d) for d in image_shape), name="images")
+    features = discriminator_features(images, image_shape, base_filters)
+    heads = [
+        layers.Dense(latent_dim, kernel_initializer=weight_init(), dtype="float32", name=name)(
+            features
+        )
+        for name in ("mean", "log_variance")
+    ]
+    return keras.Model(images, heads, name="encoder")

@@ -198,7 +198,7 @@ class GANTestCase:
             np.asarray(model.generate(4, seed=7, **generate_kwargs)),
             atol=1e-6,
         )
-        for side in ("g_optimizer", "d_optimizer"):
+        for side in (player.optimizer for player in model.players):
             original, restored = getattr(model, side), getattr(loaded, side)
             assert type(restored) is type(original)
             assert int(restored.iterations) == int(original.iterations) > 0

@@ -54,9 +54,17 @@ def compile_for_strategy_check(gan, g_optimizer, d_optimizer) -> None:
     device computes what Keras' synchronised code computes across replicas (to 1.2e-7
     after one SGD step of the default DCGAN, `benchmarks/batchnorm_replicas.py`).
 
+    A model with more players than a generator and a discriminator (VAE-GAN's encoder)
+    gives each other player a fresh copy of `g_optimizer`.
+
     Args:
         gan: a `ganzoo.GAN`, built (under the strategy's scope, if any).
         g_optimizer: generator optimizer (SGD, see `GANTestCase.strategy_optimizers`).
         d_optimizer: discriminator optimizer.
     """
-    gan.compile(g_optimizer, d_optimizer, jit_compile=False, jit_compile_updates=False)
+    others = {
+        player.optimizer: type(g_optimizer).from_config(g_optimizer.get_config())
+        for player in gan.players
+        if player.optimizer not in ("g_optimizer", "d_optimizer")
+    }
+    gan.compile(g_optimizer, d_optimizer, jit_compile=False, jit_compile_updates=False, **others)
