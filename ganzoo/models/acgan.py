@@ -26,8 +26,7 @@ class ACGAN(ClassConditionalGAN):
     the labels of their step's real batch. Networks: the DCGAN trunk with two heads
     (`ganzoo.nets.acgan`; the paper's have dropout, Appendix A) and CGAN's generator;
     Adam(2e-4, β₁ = 0.5, β₂ = 0.999) on both sides (the paper; the base class'
-    default). Labels,
-    `generate(n, labels=...)` and the input checks are
+    default). Labels, `generate(n, labels=...)` and the input checks are
     `ganzoo.conditional.ClassConditionalGAN`'s, as CGAN's.
 
     Logged: `d_loss`, `g_loss`, `d_class_loss` (D's class cross-entropy, real plus
@@ -64,19 +63,7 @@ class ACGAN(ClassConditionalGAN):
     ):
         super().__init__(generator, discriminator, latent_dim, num_classes, **kwargs)
         self.fake_class_weight = non_negative(fake_class_weight, "fake_class_weight")
-        inputs = len(getattr(generator, "inputs", None) or ())
-        outputs = [tuple(o.shape) for o in getattr(discriminator, "outputs", None) or ()]
-        if inputs and inputs != 2:
-            raise ValueError(
-                f"ACGAN's generator must take two inputs, [latents, labels]; got a model "
-                f"with {inputs}."
-            )
-        if outputs and outputs != [(None, 1), (None, self.num_classes)]:
-            raise ValueError(
-                f"ACGAN's discriminator must output [(batch, 1) source logits, (batch, "
-                f"{self.num_classes}) class logits]; got outputs of shapes {outputs} "
-                "(build it with ganzoo.nets.acgan.build_acgan_discriminator)."
-            )
+        acgan.check_networks(generator, discriminator, self.num_classes)
 
     @classmethod
     def for_images(
@@ -136,14 +123,9 @@ class ACGAN(ClassConditionalGAN):
         if self.fake_class_weight:
             fake_class = ganzoo_losses.auxiliary_classifier_loss(condition, fake_classes)
             class_loss = class_loss + self.fake_class_weight * fake_class
-        hits = ops.equal(
-            ops.cast(ops.argmax(real_classes, axis=-1), "int32"), ops.cast(condition, "int32")
-        )
-        return {
-            "d_loss": source + class_loss,
-            "d_class_loss": class_loss,
-            "real_accuracy": ops.cast(hits, "float32"),
-        }
+        predicted = ops.cast(ops.argmax(real_classes, axis=-1), "int32")
+        hits = ops.cast(ops.equal(predicted, ops.cast(condition, "int32")), "float32")
+        return {"d_loss": source + class_loss, "d_class_loss": class_loss, "real_accuracy": hits}
 
     def generator_loss(self, fake, latents, condition, real=None) -> dict[str, Any]:
         """G's adversarial loss plus the class cross-entropy of its fakes, per example."""

@@ -50,3 +50,28 @@ def build_acgan_discriminator(
         num_classes, kernel_initializer=weight_init(), dtype="float32", name="classes"
     )(features)
     return keras.Model(images, [source, classes], name="discriminator")
+
+
+def check_networks(generator, discriminator, num_classes: int) -> None:
+    """Refuses networks of the wrong form for AC-GAN, before any step.
+
+    Args:
+        generator: must take two inputs, `[latents, labels]` (when it declares inputs).
+        discriminator: must output `[(batch, 1), (batch, num_classes)]` logits.
+        num_classes: the number of classes.
+
+    Raises:
+        ValueError: naming the form expected and the one given.
+    """
+    inputs = len(getattr(generator, "inputs", None) or ())
+    outputs = [tuple(o.shape) for o in getattr(discriminator, "outputs", None) or ()]
+    if inputs and inputs != 2:
+        raise ValueError(
+            f"ACGAN's generator must take two inputs, [latents, labels]; got a model with {inputs}."
+        )
+    if outputs and outputs != [(None, 1), (None, num_classes)]:
+        raise ValueError(
+            f"ACGAN's discriminator must output [(batch, 1) source logits, (batch, "
+            f"{num_classes}) class logits]; got outputs of shapes {outputs} "
+            "(build it with ganzoo.nets.acgan.build_acgan_discriminator)."
+        )
