@@ -166,10 +166,22 @@ def test_bad_input_names_what_was_expected():
             ADA(target=target)
     with pytest.raises(ValueError, match=r"interval >= 1 and kimg > 0; got interval=0"):
         ADA(interval=0)
-    with pytest.raises(ValueError, match=r"decision boundary.*got adversarial_loss='wasserstein'"):
+    with pytest.raises(ValueError, match=r"boundary, one of .*got adversarial_loss='wasserstein'"):
         ganzoo.WGAN.for_images(**{**registry.get("wgan").tiny, "augment": "ada"})
     with pytest.raises(ValueError, match="1 or 3 channels; got 2"):
         ADA("c")(_images((1, 4, 4, 2)))
+
+
+def test_least_squares_reads_signs_about_its_boundary_one_half():
+    gan = ganzoo.LSGAN.for_images(**{**registry.get("lsgan").tiny, "augment": ADA(kimg=0.008)})
+    gan.compile()
+    real = tf.fill((8, 1), 0.7)  # above 0.5: rated real, r_t = 1 → p rises
+    for _ in range(4):
+        gan.loss_pair.discriminator(real, tf.zeros((8, 1)))
+    assert float(gan.augment.p) == 1.0
+    for _ in range(4):  # 0.3 is a positive logit but below 0.5: r_t = -1 → p falls
+        gan.loss_pair.discriminator(real - 0.4, tf.zeros((8, 1)))
+    assert float(gan.augment.p) == 0.0
 
 
 def _fast(**kwargs):

@@ -16,8 +16,10 @@ from ganzoo.augment.ada import ADA, GROUPS, Latest, observing
 from ganzoo.augment.diffaugment import POLICIES, DiffAugment
 
 NAMES = ("diffaugment", "ada")
-#: adversarial losses without a decision boundary at 0, where `sign(D(x))` says nothing.
-UNSIGNED_LOSSES = ("wasserstein", "relativistic_pairing")
+#: D's decision boundary under each adversarial loss ADA accepts: r_t is the mean sign
+#: of `D(x) - boundary` (least squares: targets 0 and 1). A Wasserstein critic or a
+#: relativistic logit has none, so r_t would mean nothing there.
+DECISION_BOUNDARIES = {"minimax": 0.0, "non_saturating": 0.0, "hinge": 0.0, "least_squares": 0.5}
 
 __all__ = ["ADA", "GROUPS", "NAMES", "POLICIES", "DiffAugment", "attach", "get"]
 
@@ -49,19 +51,20 @@ def attach(model, augment: Any) -> None:
     wraps `model.loss_pair` so that its discriminator loss feeds the controller.
 
     Raises:
-        ValueError: for an unknown augmentation, or ADA with a loss whose sign of
-            `D(x)` is no decision (`UNSIGNED_LOSSES`).
+        ValueError: for an unknown augmentation, or ADA with a loss without a
+            decision boundary (one not in `DECISION_BOUNDARIES`).
     """
     model.augment = get(augment)
     if not isinstance(model.augment, ADA):
         return
-    if model.adversarial_loss in UNSIGNED_LOSSES:
+    if model.adversarial_loss not in DECISION_BOUNDARIES:
         raise ValueError(
-            f"ADA's controller reads sign(D(x)) and needs a loss with a decision boundary "
-            f"at 0, not one of {list(UNSIGNED_LOSSES)}; got adversarial_loss="
+            f"ADA's controller reads sign(D(x)) and needs a loss with a decision boundary, "
+            f"one of {list(DECISION_BOUNDARIES)}; got adversarial_loss="
             f"{model.adversarial_loss!r}."
         )
-    model.loss_pair = observing(model.loss_pair, model)
+    boundary = DECISION_BOUNDARIES[model.adversarial_loss]
+    model.loss_pair = observing(model.loss_pair, model, boundary)
 
 
 def trackers(augment) -> dict[str, keras.metrics.Metric]:

@@ -358,14 +358,16 @@ class Latest(keras.metrics.Metric):
         return tf.convert_to_tensor(self.value)
 
 
-def observing(pair, model):
+def observing(pair, model, boundary: float = 0.0):
     """`pair` (an `AdversarialLoss`) whose discriminator loss first feeds its real
-    logits to `model.augment`'s controller and records p in `model.trackers["ada_p"]`:
-    the logits D already produced in its step, no extra forward pass."""
+    logits, less D's decision `boundary`, to `model.augment`'s controller and records p
+    in `model.trackers["ada_p"]`: the logits D already produced in its step, no extra
+    forward pass."""
     from ganzoo.losses.adversarial import AdversarialLoss
 
     def discriminator(real_logits, fake_logits):
-        model.trackers["ada_p"].update_state(model.augment.observe(real_logits))
+        real = tf.cast(real_logits, tf.float32) - boundary
+        model.trackers["ada_p"].update_state(model.augment.observe(real))
         return pair.discriminator(real_logits, fake_logits)
 
     return AdversarialLoss(discriminator, pair.generator)
