@@ -29,7 +29,9 @@ FEW = 48
 HELD_OUT = 500
 
 
-def run(augment: str | None, seed: int, steps: int, ada_kimg: float = 5.0) -> dict:
+def run(
+    augment: str | None, seed: int, steps: int, ada_kimg: float = 5.0, ada_target: float = 0.6
+) -> dict:
     """Trains one model and returns its logits, gap, Fréchet distance and CPU time."""
     import keras
     import tensorflow as tf
@@ -44,7 +46,7 @@ def run(augment: str | None, seed: int, steps: int, ada_kimg: float = 5.0) -> di
     train, held_out = images[order[:FEW]], images[order[-HELD_OUT:]]
     data = tf.data.Dataset.from_tensor_slices(train).shuffle(FEW, seed=seed).repeat()
     if augment == "ada":
-        augment = ganzoo.augment.ADA(kimg=ada_kimg)
+        augment = ganzoo.augment.ADA(kimg=ada_kimg, target=ada_target)
     gan = ganzoo.DCGAN.for_images(
         (32, 32, 1), latent_dim=32, base_filters=16, augment=augment, seed=seed
     )
@@ -86,6 +88,7 @@ def main() -> None:
         help="none, diffaugment, ada",
     )
     parser.add_argument("--ada-kimg", type=float, default=5.0)
+    parser.add_argument("--ada-target", type=float, default=0.6, help="the paper's: 0.6")
     args = parser.parse_args()
     print(
         "| seed | augment | D(train) | D(held-out) | D(fake) | gap | gap share | FD | ADA p "
@@ -95,7 +98,8 @@ def main() -> None:
     for seed in args.seeds:
         baseline = None
         for augment in args.augment:
-            r = run(None if augment == "none" else augment, seed, args.steps, args.ada_kimg)
+            option = None if augment == "none" else augment
+            r = run(option, seed, args.steps, args.ada_kimg, args.ada_target)
             baseline = r["gap"] if baseline is None else baseline
             print(
                 f"| {seed} | {augment} | {r['train']:.2f} | {r['held_out']:.2f} | "

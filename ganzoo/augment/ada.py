@@ -38,6 +38,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo.core.replicas import global_sum
+from ganzoo.losses.adversarial import AdversarialLoss
 
 GROUPS = "bgc"
 #: stylegan2-ada's default strengths (`AugmentPipe.__init__`).
@@ -131,7 +132,7 @@ class ADA(keras.layers.Layer):
 
         return self.augment(images, draw)
 
-    def augment(self, images, draw: Callable):
+    def augment(self, images, draw: Callable) -> tf.Tensor:
         """`images` augmented with probability `p`, with random draws from
         `draw(sampler, shape, **kw)` (a model's `draw`: the global-batch rule)."""
         x = tf.cast(images, tf.float32)
@@ -143,7 +144,7 @@ class ADA(keras.layers.Layer):
             x = _recolour(x, self.colour(batch, x.shape[3], p, draw))
         return tf.cast(x, images.dtype)
 
-    def geometry(self, batch, height: int, width: int, p, draw: Callable):
+    def geometry(self, batch, height: int, width: int, p, draw: Callable) -> tf.Tensor:
         """The `(batch, 3, 3)` inverse matrices of the blit and geometric groups, in
         pixels about the image centre (x along the width), in the reference's order."""
 
@@ -181,7 +182,7 @@ class ADA(keras.layers.Layer):
             g = g @ _translate(-t[:, 0] * width, -t[:, 1] * height)
         return g
 
-    def colour(self, batch, channels: int, p, draw: Callable):
+    def colour(self, batch, channels: int, p, draw: Callable) -> tf.Tensor:
         """The `(batch, 4, 4)` colour matrices on homogeneous RGB, in the reference's
         order (hue and saturation only with more than one channel)."""
         if channels not in (1, 3):
@@ -211,7 +212,7 @@ class ADA(keras.layers.Layer):
 
     # ------------------------------------------------------------------ controller
 
-    def observe(self, real_logits):
+    def observe(self, real_logits) -> tf.Tensor:
         """Adds a discriminator step's real logits to `r_t`; every `interval` steps,
         moves `p` (global sums over the replicas, so N replicas move it as one device).
 
@@ -358,12 +359,11 @@ class Latest(keras.metrics.Metric):
         return tf.convert_to_tensor(self.value)
 
 
-def observing(pair, model, boundary: float = 0.0):
+def observing(pair: AdversarialLoss, model: keras.Model, boundary: float = 0.0) -> AdversarialLoss:
     """`pair` (an `AdversarialLoss`) whose discriminator loss first feeds its real
     logits, less D's decision `boundary`, to `model.augment`'s controller and records p
     in `model.trackers["ada_p"]`: the logits D already produced in its step, no extra
     forward pass."""
-    from ganzoo.losses.adversarial import AdversarialLoss
 
     def discriminator(real_logits, fake_logits):
         real = tf.cast(real_logits, tf.float32) - boundary
