@@ -68,8 +68,8 @@ class GAN(AdversarialModel):
             `keras.utils.set_random_seed`.
         label_smoothing, instance_noise, instance_noise_steps, feature_matching:
             training tricks, off by default (`ganzoo.tricks`, docs/training-tricks.md).
-        augment: augmentation of every image D sees in training (`"diffaugment"`, a
-            `ganzoo.augment` object, or `None`); see docs/augmentation.md.
+        augment: augmentation of every image D sees in training (`"diffaugment"`,
+            `"ada"`, a `ganzoo.augment` object, or `None`); see docs/augmentation.md.
         **kwargs: passed to `keras.Model` (`name`, ...).
 
     Example:
@@ -130,13 +130,13 @@ class GAN(AdversarialModel):
             self, label_smoothing, instance_noise, instance_noise_steps, feature_matching
         )
         ganzoo_ema.attach(self, ema, ema_rampup)
-        self.augment = ganzoo_augment.get(augment)
-        self.finish_init()
+        ganzoo_augment.attach(self, augment)
+        self.finish_init(ganzoo_augment.trackers(self.augment))
 
     # ------------------------------------------------------------------ metadata
 
     def log_names(self) -> list[str]:
-        names = super().log_names()
+        names = super().log_names() + ganzoo_augment.log_names(self.augment)
         return [*names, "feature_matching"] if self.feature_matching else names
 
     @property

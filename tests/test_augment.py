@@ -73,7 +73,7 @@ def test_unknown_policies_are_refused(policy):
 
 def test_unknown_names_are_refused():
     with pytest.raises(
-        ValueError, match=r"\['diffaugment'\] or a ganzoo.augment object; got 'diffaug'"
+        ValueError, match=r"\['diffaugment', 'ada'\] or a ganzoo.augment object; got 'diffaug'"
     ):
         ganzoo.DCGAN.for_images((16, 16, 1), latent_dim=4, base_filters=4, augment="diffaug")
 

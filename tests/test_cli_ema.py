@@ -1,4 +1,4 @@
-"""`ganzoo train --ema DECAY` (and `--augment`): the saved model carries the generator EMA
+"""`ganzoo train --ema DECAY` (and `--augment`, `--ada-kimg`): the saved model carries the EMA
 and the augmentation; bad decays refused."""
 
 import os
@@ -42,3 +42,15 @@ def test_bad_decay_is_a_usage_error(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "ema must be a decay in (0, 1)" in _short(result.stderr)
     assert not out.exists()
+
+
+def test_train_with_ada_and_its_speed(tmp_path):
+    out = tmp_path / "run"
+    argv = ["--augment", "ada", "--ada-kimg", "2.5", "--out", str(out)]
+    result = _ganzoo("train", "dcgan", *TINY, *argv)
+    assert result.returncode == 0, result.stderr
+    model = keras.models.load_model(str(out / "model.keras"))
+    assert type(model.augment).__name__ == "ADA" and model.augment.kimg == 2.5
+    result = _ganzoo("train", "dcgan", *TINY, "--ada-kimg", "5", "--out", str(tmp_path / "b"))
+    assert result.returncode == 2, result.stderr
+    assert "--ada-kimg needs --augment ada" in _short(result.stderr)

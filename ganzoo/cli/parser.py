@@ -83,9 +83,16 @@ def _common_train_options() -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--augment",
-        choices=("diffaugment",),
+        choices=("diffaugment", "ada"),
         default=None,
-        help="augment every image D sees: DiffAugment (docs/augmentation.md)",
+        help="augment every image D sees: DiffAugment or ADA (docs/augmentation.md)",
+    )
+    group.add_argument(
+        "--ada-kimg",
+        type=float,
+        default=None,
+        help="with --augment ada: thousands of images over which p can move by 1 "
+        "(default 500, the paper's; a CPU run needs a few, e.g. 5)",
     )
     # Hidden (documented in docs/reliability.md): short runs for tests and smoke checks;
     # trains on the first N batches of each epoch's shuffle.

@@ -66,9 +66,7 @@ def train(args: argparse.Namespace, callbacks: list | tuple = ()) -> str:
     options.update(extra)
     if variant.latent_argument is not None:
         options[variant.latent_argument] = args.latent_dim
-    for name in ("ema", "augment"):  # options of every latent GAN, not in the registry
-        if getattr(args, name, None) is not None:
-            options[name] = getattr(args, name)
+    options.update(_latent_gan_options(args))
     with strategy.scope():
         try:
             gan = variant.build(image_shape, seed=args.seed, **options)
@@ -331,6 +329,22 @@ def _folder_channels(folder: str) -> int:
         return 3  # image_folder names the unreadable file
 
 
+def _latent_gan_options(args: argparse.Namespace) -> dict:
+    """`--ema`, `--augment` and `--ada-kimg`: options of every latent GAN, not in the
+    registry. `--ada-kimg` becomes an ADA config, built by the model inside the scope."""
+    names = ("ema", "augment")
+    options = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+    kimg = getattr(args, "ada_kimg", None)
+    if kimg is None:
+        return options
+    if options.get("augment") != "ada":
+        raise usage("--ada-kimg needs --augment ada.")
+    if not kimg > 0:
+        raise usage(f"--ada-kimg must be positive; got {kimg!r}.")
+    config = {"kimg": kimg}
+    return {**options, "augment": {"class_name": "ganzoo>ADA", "config": config, "module": None}}
+
+
 def _check_resume(args: argparse.Namespace, options: dict, out: str, backup: str) -> None:
     """Refuses to resume a backup made with other settings; records this run's."""
     from ganzoo.callbacks.run import atomic_path
@@ -349,6 +363,7 @@ def _check_resume(args: argparse.Namespace, options: dict, out: str, backup: str
             "domain_b",
             "ema",
             "augment",
+            "ada_kimg",
         )
     }
     settings.update({k: v for k, v in options.items() if k in getattr(args, "variant_options", ())})

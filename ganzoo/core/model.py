@@ -101,9 +101,15 @@ class AdversarialModel(CheckedFit, SeedStates, MultiWorkerFit, keras.Model):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
-    def finish_init(self) -> None:
-        """Creates the trackers; call at the end of a subclass's `__init__`."""
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.log_names()}
+    def finish_init(self, trackers: dict | None = None) -> None:
+        """Creates the trackers; call at the end of a subclass's `__init__`.
+
+        Args:
+            trackers: metrics by logged name for values that are not means (e.g.
+                `ada_p`, the latest value); `keras.metrics.Mean` for the others.
+        """
+        trackers = trackers or {}
+        self.trackers = {n: trackers.get(n) or keras.metrics.Mean(name=n) for n in self.log_names()}
         self.built = True
 
     # ------------------------------------------------------------------ metadata
