@@ -29,6 +29,7 @@ from ganzoo.models.pix2pix import Pix2Pix
 from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
+from ganzoo.models.stylegan2 import StyleGAN2
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan_gp import WGANGP
@@ -295,5 +296,23 @@ register(
             Option("discriminator_filters", int, "PatchGAN width ndf (64)", hidden=True),
         ),
         latent_argument=None,
+    )
+)
+register(
+    Variant(
+        "stylegan2",
+        StyleGAN2,
+        "images",
+        "Karras et al. 2020",
+        "docs/stylegan2.md",
+        {"image_shape": (8, 8, 1), "latent_dim": 8, "channel_base": 32, "channel_max": 8},
+        (
+            Option("channel_base", int, "feature maps min(base // res, max) (2048)"),
+            Option("channel_max", int, "most feature maps per layer (128)"),
+            Option("mapping_layers", int, "mapping depth (2 up to 32 px, 8 above)"),
+            Option("style_mixing", float, "style mixing probability (0.9)"),
+            Option("gamma", float, "lazy R1 weight gamma, every 16 D steps (0.01)"),
+            Option("pl_weight", float, "path-length weight, every 4 G steps (2; 0: off)"),
+        ),
     )
 )
