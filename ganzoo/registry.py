@@ -314,5 +314,6 @@ register(
             Option("gamma", float, "lazy R1 weight gamma, every 16 D steps (0.01)"),
             Option("pl_weight", float, "path-length weight, every 4 G steps (2; 0: off)"),
         ),
+        learning=Learning(600, 32, {"latent_dim": 64, "channel_base": 1024, "channel_max": 64}),
     )
 )

@@ -108,6 +108,9 @@ BUDGETS: dict[str, Budget] = {
     "r3gan": Budget(2400, 16, {"base_filters": 16}, log_every=100),
     "sgan": Budget(600, 100, log_every=50),
     "pix2pix": Budget(300, 16, {"filters": 16, "discriminator_filters": 16}, log_every=25),
+    "stylegan2": Budget(
+        600, 32, {"latent_dim": 64, "channel_base": 1024, "channel_max": 64}, log_every=50
+    ),
 }
 DEFAULT_BUDGET = Budget(500)
 QUICK_BUDGET = Budget(4, 8, log_every=2)
