@@ -17,16 +17,13 @@ import keras
 from keras import layers
 
 from ganzoo.layers import MinibatchStdDev
+from ganzoo.layers.mapping import FreshLatents, NormalizeSecondMoment, StyleMixing, WAverage
 from ganzoo.layers.style import (
     ConstantInput,
     EqualizedConv2D,
     EqualizedDense,
-    FreshLatents,
     ModulatedConv2D,
-    NormalizeSecondMoment,
-    StyleMixing,
     Upsample2D,
-    WAverage,
 )
 
 

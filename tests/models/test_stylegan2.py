@@ -14,7 +14,8 @@ from ganzoo import ema as ganzoo_ema
 from ganzoo import registry
 from ganzoo.core.lazy import every, lazy_adam
 from ganzoo.layers import MinibatchStdDev
-from ganzoo.layers.style import ModulatedConv2D, StyleMixing, WAverage, modulated_conv2d
+from ganzoo.layers.mapping import StyleMixing, WAverage
+from ganzoo.layers.style import ModulatedConv2D, modulated_conv2d
 from ganzoo.models.stylegan2 import StyleGAN2
 from ganzoo.nets import stylegan2 as nets
 from ganzoo.regularizers import R1, r1_penalty
