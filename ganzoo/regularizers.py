@@ -116,6 +116,30 @@ def r1_penalty(discriminator: Callable, real, condition=None):
     return ops.sum(ops.square(gradients), axis=1)
 
 
+def path_lengths(synthesis: Callable, ws, draw: Callable):
+    """StyleGAN2's path lengths (Karras et al., 2020, §3.2): `‖J_wᵀ y‖₂` per example,
+    `y ~ N(0, I)/sqrt(H·W)` an image of noise, as the reference's `pl_lengths`
+    (squared gradients summed over w's features, averaged over the layers' ws).
+
+    Args:
+        synthesis: a function from `ws` `(batch, num_ws, w_dim)` to images.
+        ws: the generator's per-layer `w`, computed inside the caller's tape.
+        draw: the model's `draw(sampler, shape)`, for `y`.
+
+    Returns:
+        A float32 tensor `(batch,)`, differentiable w.r.t. the synthesis's weights.
+    """
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        tape.watch(ws)
+        images = ops.cast(synthesis(ws), "float32")
+        noise = draw(keras.random.normal, ops.shape(images))
+        total = ops.sum(images * noise) / float(images.shape[1] * images.shape[2]) ** 0.5
+    gradients = ops.cast(tape.gradient(total, ws), "float32")
+    return ops.sqrt(ops.mean(ops.sum(ops.square(gradients), axis=2), axis=1))
+
+
 class Regularizer:
     """Base class: a per-example penalty of a critic, added with `weight` to the loss
     of the player named `player`.

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import keras
-import tensorflow as tf
 from keras import ops
 
 from ganzoo.base import GAN
 from ganzoo.core.lazy import LAZY_LOSS, counter, every, lazy_adam
 from ganzoo.core.replicas import global_batch_mean
 from ganzoo.nets import stylegan2 as nets
-from ganzoo.regularizers import R1, non_negative
+from ganzoo.regularizers import R1, non_negative, path_lengths
 
 #: the generator EMA of the paper's config F: a half-life of 10k images at batch 32.
 PAPER_EMA = 0.5 ** (32 / 10_000)
@@ -152,13 +150,7 @@ class StyleGAN2(GAN):
 
         def terms() -> dict[str, Any]:
             ws = styles(latents, training=True)
-            with tf.GradientTape() as tape:
-                tape.watch(ws)
-                images = ops.cast(synthesis(ws, training=True), "float32")
-                noise = self.draw(keras.random.normal, ops.shape(images))
-                total = ops.sum(images * noise / math.sqrt(images.shape[1] * images.shape[2]))
-            gradients = ops.cast(tape.gradient(total, ws), "float32")
-            lengths = ops.sqrt(ops.mean(ops.sum(ops.square(gradients), axis=2), axis=1))
+            lengths = path_lengths(lambda x: synthesis(x, training=True), ws, self.draw)
             mean = ops.stop_gradient(global_batch_mean(lengths))
             pl_mean = self.pl_mean + self.pl_decay * (mean - self.pl_mean)
             self.pl_mean.assign(pl_mean)
@@ -207,12 +199,7 @@ class StyleGAN2(GAN):
         Example:
         >>> images = gan.generate(16, truncation=0.5, seed=0)
         """
-        try:
-            psi = float(truncation)
-        except (TypeError, ValueError):
-            psi = float("nan")
-        if not math.isfinite(psi):
-            raise ValueError(f"truncation must be a finite number ψ; got {truncation!r}.")
+        psi = nets.check_truncation(truncation)
         if latents is None:
             if n is None or int(n) < 1:
                 raise ValueError(f"generate needs n >= 1 or latents; got n={n!r}.")
@@ -223,15 +210,7 @@ class StyleGAN2(GAN):
                 f"Expected latents of shape (n, {self.latent_dim}); got {tuple(latents.shape)}."
             )
         network = self.ema_generator if (ema and self.ema is not None) else self.generator
-        mapping, synthesis = network.get_layer("mapping"), network.get_layer("synthesis")
-        w_avg = ops.cast(network.get_layer("w_average").w_avg, "float32")
-        outputs = []
-        for start in range(0, latents.shape[0], batch_size):
-            w = ops.cast(mapping(latents[start : start + batch_size]), "float32")
-            w = w_avg + psi * (w - w_avg)
-            ws = ops.repeat(w[:, None], nets.num_ws(self.image_shape[0]), axis=1)
-            outputs.append(ops.clip(ops.cast(synthesis(ws), "float32"), -1.0, 1.0))
-        return ops.concatenate(outputs, axis=0)
+        return nets.truncated_images(network, latents, psi, batch_size)
 
     # ------------------------------------------------------------------ building
 

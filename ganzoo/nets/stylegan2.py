@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 from ganzoo.layers import MinibatchStdDev
 from ganzoo.layers.mapping import FreshLatents, NormalizeSecondMoment, StyleMixing, WAverage
@@ -47,6 +47,35 @@ def channels_at(resolution: int, channel_base: int, channel_max: int) -> int:
 def num_ws(resolution: int) -> int:
     """The synthesis network's `w` inputs: two per resolution from 8 on, two at 4×4."""
     return 2 * int(math.log2(resolution)) - 2
+
+
+def check_truncation(psi) -> float:
+    """`psi` as a float, or a `ValueError` unless it is a finite number."""
+    try:
+        value = float(psi)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not math.isfinite(value):
+        raise ValueError(f"truncation must be a finite number ψ; got {psi!r}.")
+    return value
+
+
+def truncated_images(generator: keras.Model, latents, psi: float, batch_size: int = 256):
+    """Images of `build_generator`'s `generator` for `latents`, with `w ← w_avg +
+    ψ·(w − w_avg)` for every layer, the noise buffers (no mixing), clipped to [-1, 1].
+
+    Returns:
+        A float32 tensor `(n, R, R, C)`.
+    """
+    mapping, synthesis = generator.get_layer("mapping"), generator.get_layer("synthesis")
+    w_avg = ops.cast(generator.get_layer("w_average").w_avg, "float32")
+    count = synthesis.input_shape[1]
+    outputs = []
+    for start in range(0, latents.shape[0], batch_size):
+        w = ops.cast(mapping(latents[start : start + batch_size]), "float32")
+        ws = ops.repeat((w_avg + psi * (w - w_avg))[:, None], count, axis=1)
+        outputs.append(ops.clip(ops.cast(synthesis(ws), "float32"), -1.0, 1.0))
+    return ops.concatenate(outputs, axis=0)
 
 
 def build_mapping(latent_dim: int, w_dim: int, num_layers: int, lr_multiplier: float = 0.01):

@@ -264,3 +264,18 @@ def test_example_trains_saves_and_resumes_on_mock_cifar10(tmp_path):
     assert isinstance(gan, StyleGAN2) and gan.image_shape == (32, 32, 3)
     assert int(gan.lazy_counters[0].numpy()) == 4
     assert isinstance(ganzoo.StyleGAN2, type)
+
+
+def test_path_lengths_of_a_linear_synthesis():
+    from ganzoo.regularizers import path_lengths
+
+    ws = tf.constant(np.random.default_rng(0).normal(size=(2, 2, 4)), tf.float32)
+
+    def synthesis(x):  # images = 3·ws[:, 0] as 2×2 pictures; the second w is unused
+        return tf.reshape(3.0 * x[:, 0], (-1, 2, 2, 1))
+
+    def ones(sampler, shape, **kwargs):
+        return tf.ones(shape)
+
+    # ∇_w Σ y·G(w)/√(H·W) = 3/2 · y on the first w, 0 on the second: √(½ · 9/4 · 4).
+    np.testing.assert_allclose(path_lengths(synthesis, ws, ones), [np.sqrt(4.5)] * 2, rtol=1e-6)
