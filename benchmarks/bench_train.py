@@ -75,6 +75,13 @@ STANDARD_CONFIGS = {
     "infogan": ("InfoGAN", {"image_shape": (28, 28, 1)}, 64),
     "cyclegan": ("CycleGAN", {"image_shape": (64, 64, 3)}, 1),
     "pix2pix": ("Pix2Pix", {"image_shape": (32, 32, 1)}, 1),  # edges -> digits, batch 1
+    # Its learning budget's networks; the loops leave out its lazy regularizers, so only
+    # `--modes fit` compares (benchmarks/stylegan2_cost.py has their cost).
+    "stylegan2": (
+        "StyleGAN2",
+        {"image_shape": (32, 32, 1), "latent_dim": 64, "channel_base": 1024, "channel_max": 64},
+        32,
+    ),
 }
 # Timed steps by default: a few seconds of training each on a 2-core CPU.
 STANDARD_STEPS = {
@@ -85,6 +92,7 @@ STANDARD_STEPS = {
     "infogan": 24,
     "cyclegan": 16,
     "pix2pix": 32,
+    "stylegan2": 32,  # two lazy R1 and eight path-length updates
 }
 
 

@@ -49,6 +49,7 @@ from ganzoo.models.pix2pix import Pix2Pix
 from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
+from ganzoo.models.stylegan2 import StyleGAN2
 from ganzoo.models.vaegan import VAEGAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan import WGAN
@@ -70,6 +71,7 @@ __all__ = [
     "CycleGAN",
     "InfoGAN",
     "Pix2Pix",
+    "StyleGAN2",
     "VanillaGAN",
     "callbacks",
     "core",

@@ -29,6 +29,7 @@ from ganzoo.models.pix2pix import Pix2Pix
 from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
+from ganzoo.models.stylegan2 import StyleGAN2
 from ganzoo.models.vaegan import VAEGAN
 from ganzoo.models.vanilla import VanillaGAN
 from ganzoo.models.wgan import WGAN
@@ -319,6 +320,28 @@ register(
                 "gamma": 1e-2,
                 "adversarial_loss": "non_saturating",
             },
+        ),
+    )
+)
+register(
+    Variant(
+        "stylegan2",
+        StyleGAN2,
+        "images",
+        "Karras et al. 2020",
+        "docs/stylegan2.md",
+        {"image_shape": (8, 8, 1), "latent_dim": 8, "channel_base": 32, "channel_max": 8},
+        (
+            Option("channel_base", int, "feature maps min(base // res, max) (2048)"),
+            Option("channel_max", int, "most feature maps per layer (128)"),
+            Option("mapping_layers", int, "mapping depth (2 up to 32 px, 8 above)"),
+            Option("style_mixing", float, "style mixing probability (0.9)"),
+            Option("gamma", float, "lazy R1 weight gamma, every 16 D steps (0.01)"),
+            Option("pl_weight", float, "path-length weight, every 4 G steps (2; 0: off)"),
+        ),
+        # Benchmark only: 600 steps take about 6 CPU-minutes here, far over CI's budget.
+        learning=Learning(
+            600, 32, {"latent_dim": 64, "channel_base": 1024, "channel_max": 64}, ci=False
         ),
     )
 )

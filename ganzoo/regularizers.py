@@ -116,16 +116,43 @@ def r1_penalty(discriminator: Callable, real, condition=None):
     return ops.sum(ops.square(gradients), axis=1)
 
 
+def path_lengths(synthesis: Callable, ws, draw: Callable):
+    """StyleGAN2's path lengths (Karras et al., 2020, §3.2): `‖J_wᵀ y‖₂` per example,
+    `y ~ N(0, I)/sqrt(H·W)` an image of noise, as the reference's `pl_lengths`
+    (squared gradients summed over w's features, averaged over the layers' ws).
+
+    Args:
+        synthesis: a function from `ws` `(batch, num_ws, w_dim)` to images.
+        ws: the generator's per-layer `w`, computed inside the caller's tape.
+        draw: the model's `draw(sampler, shape)`, for `y`.
+
+    Returns:
+        A float32 tensor `(batch,)`, differentiable w.r.t. the synthesis's weights.
+    """
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        tape.watch(ws)
+        images = ops.cast(synthesis(ws), "float32")
+        noise = draw(keras.random.normal, ops.shape(images))
+        total = ops.sum(images * noise) / float(images.shape[1] * images.shape[2]) ** 0.5
+    gradients = ops.cast(tape.gradient(total, ws), "float32")
+    return ops.sqrt(ops.mean(ops.sum(ops.square(gradients), axis=2), axis=1))
+
+
 class Regularizer:
     """Base class: a per-example penalty of a critic, added with `weight` to the loss
     of the player named `player`.
 
-    Subclasses set `name` (the logged key) and implement `penalty`.
+    Subclasses set `name` (the logged key) and implement `penalty`. With `interval`
+    k > 1 the penalty is applied lazily: every k-th update of the player is followed by
+    an update of its own on `k · weight · penalty` (`ganzoo.core.lazy`).
     """
 
     name = "penalty"
     player = "discriminator"
     weight = 0.0
+    interval = 1
 
     def penalty(self, critic: Callable, real, fake, draw: Callable):
         """Per-example penalty values, shape `(batch,)`.
@@ -160,22 +187,30 @@ class R1(Regularizer):
 
     Args:
         gamma: γ; the loss gains `gamma / 2` times the squared gradient norm.
+        interval: apply it every `interval`-th discriminator update, in an update of
+            its own weighted by `interval` (lazy regularization, Karras et al., 2020;
+            16 in StyleGAN2); 1: in every update.
 
     Example:
     >>> ganzoo.regularizers.R1(10.0)
+    >>> ganzoo.regularizers.R1(0.01, interval=16)  # StyleGAN2's lazy R1
     """
 
     name = "r1"
 
-    def __init__(self, gamma: float = 10.0):
+    def __init__(self, gamma: float = 10.0, interval: int = 1):
         self.gamma = non_negative(gamma, "R1's gamma")
         self.weight = 0.5 * self.gamma
+        if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
+            raise ValueError(f"R1's interval must be an integer >= 1; got {interval!r}.")
+        self.interval = interval
 
     def penalty(self, critic, real, fake, draw):
         return r1_penalty(critic, real)
 
     def get_config(self) -> dict:
-        return {"gamma": self.gamma}
+        config = {"gamma": self.gamma}
+        return config if self.interval == 1 else {**config, "interval": self.interval}
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")

@@ -51,12 +51,15 @@ class Learning:
             reads `d_steps` times as many per step).
         options: `for_images` arguments beyond the image shape (CPU-sized networks).
         data: extra `ganzoo.data.load` arguments (e.g. `{"labelled": 100}`).
+        ci: whether `tests/test_learning.py` asserts it; `False` for a variant too slow
+            to reach 0.6 in CI's budget, which `benchmarks/bench_learning.py` still runs.
     """
 
     steps: int
     batch_size: int = 32
     options: dict[str, Any] = dataclasses.field(default_factory=dict)
     data: dict[str, Any] = dataclasses.field(default_factory=dict)
+    ci: bool = True
 
 
 @dataclasses.dataclass(frozen=True)

@@ -120,6 +120,9 @@ BUDGETS: dict[str, Budget] = {
         },
         log_every=25,
     ),
+    "stylegan2": Budget(
+        600, 32, {"latent_dim": 64, "channel_base": 1024, "channel_max": 64}, log_every=50
+    ),
 }
 DEFAULT_BUDGET = Budget(500)
 QUICK_BUDGET = Budget(4, 8, log_every=2)

@@ -126,3 +126,19 @@ def test_penalties_call_keras_models_in_training_mode():
     np.testing.assert_allclose(
         _np(regularizers.r1_penalty(critic, _images(1.0))), [36.0], rtol=1e-5
     )
+
+
+def test_a_lazy_r1_works_with_any_variant():
+    """`R1(gamma, interval=k)`: an update of its own after every k-th D update."""
+    from ganzoo import registry
+    from ganzoo.regularizers import R1
+
+    gan = registry.get("r3gan").build_tiny(regularizers=[R1(1.0, interval=3)], seed=0)
+    assert type(gan).from_config(gan.get_config()).regularizers[0].interval == 3
+    gan.compile(jit_compile=False)
+    images = np.random.default_rng(0).uniform(-1, 1, (28, 16, 16, 1)).astype("float32")
+    gan.fit(tf.data.Dataset.from_tensor_slices(images).batch(4), epochs=1, verbose=0)
+    # Seven D updates; R1's own after the 1st, 4th and 7th.
+    assert int(gan.d_optimizer.iterations) == 7 + 3 and int(gan.lazy_counters[0]) == 7
+    assert float(gan.trackers["r1"].count) == 3 * 4
+    assert isinstance(gan.lazy_counters[0], keras.Variable)

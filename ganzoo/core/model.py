@@ -32,6 +32,7 @@ from keras import ops
 
 from ganzoo import regularizers as ganzoo_regularizers
 from ganzoo.core.fit import CheckedFit
+from ganzoo.core.lazy import LazyRegularization
 from ganzoo.core.multi_worker import MultiWorkerFit
 from ganzoo.core.replicas import draw_for_replica, num_replicas
 from ganzoo.core.seeds import SeedStates
@@ -66,7 +67,7 @@ def _optimizer(value: Any, default: Callable[[], keras.optimizers.Optimizer]):
     return optimizer
 
 
-class AdversarialModel(CheckedFit, SeedStates, MultiWorkerFit, keras.Model):
+class AdversarialModel(CheckedFit, SeedStates, MultiWorkerFit, LazyRegularization, keras.Model):
     """Named sub-models in players, each player with an optimizer; trained by `fit`.
 
     Subclasses set `players` (a tuple of `Player`), build their sub-models as
@@ -100,6 +101,7 @@ class AdversarialModel(CheckedFit, SeedStates, MultiWorkerFit, keras.Model):
                 )
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
+        self.make_lazy_counters()  # `ganzoo.core.lazy`: regularizers with an interval
 
     def finish_init(self, trackers: dict | None = None) -> None:
         """Creates the trackers; call at the end of a subclass's `__init__`.
@@ -271,6 +273,7 @@ class AdversarialModel(CheckedFit, SeedStates, MultiWorkerFit, keras.Model):
         terms_fn: Callable[[], dict[str, Any]],
         *,
         penalized: Callable[[], Sequence[tuple[Callable, Any, Any]]] | None = None,
+        loss: str | None = None,
     ) -> dict[str, Any]:
         """One optimizer update of `player`; the block no variant writes itself.
 
@@ -286,6 +289,8 @@ class AdversarialModel(CheckedFit, SeedStates, MultiWorkerFit, keras.Model):
             terms_fn: a function returning a dict of `(batch,)` per-example terms.
             penalized: a function returning the `(critic, real, fake)` triples the
                 player's regularizers apply to (a critic is a function of images).
+            loss: the term minimised, when not the player's loss: a regularization
+                update of its own (no regularizers added; `ganzoo.core.lazy`).
 
         Returns:
             The terms, the loss including the regularizers.
@@ -295,12 +300,16 @@ class AdversarialModel(CheckedFit, SeedStates, MultiWorkerFit, keras.Model):
         for model in spec.models:
             update_spectral_norms(getattr(self, model))
         with tf.GradientTape() as tape:
-            terms = self.apply_regularizers(player, terms_fn(), penalized)
-            layer_losses = [loss for m in spec.models for loss in getattr(self, m).losses]
-            loss = self.average_over_global_batch(terms[spec.loss], layer_losses)
-            loss = optimizer.scale_loss(loss)
-        self.optimize(tape, loss, self.player_variables(player), optimizer)
+            terms, layer_losses = terms_fn(), []
+            if loss is None:
+                terms = self.apply_regularizers(player, terms, penalized)
+                layer_losses = [x for m in spec.models for x in getattr(self, m).losses]
+            value = self.average_over_global_batch(terms[loss or spec.loss], layer_losses)
+            value = optimizer.scale_loss(value)
+        self.optimize(tape, value, self.player_variables(player), optimizer)
         self.record(terms)
+        if loss is None:
+            self.regularize_lazily(player, penalized)
         return terms
 
     def apply_regularizers(
@@ -317,7 +326,7 @@ class AdversarialModel(CheckedFit, SeedStates, MultiWorkerFit, keras.Model):
             A new dict of per-example terms.
         """
         terms = dict(terms)
-        own = [r for r in self.regularizers if r.player == player]
+        own = [r for r in self.regularizers if r.player == player and r.interval == 1]
         triples = list(penalized()) if (own and penalized is not None) else []
         loss = self.player(player).loss
         for regularizer in own:

@@ -13,6 +13,8 @@
 - `GaussianNoise`: additive noise drawn for the global batch (the distribution rule),
   the noise layers of the semi-supervised GAN's discriminator.
 - `Dropout`: dropout whose masks are drawn for the global batch, pix2pix's noise.
+- `ganzoo.layers.style`: StyleGAN2's equalised-learning-rate, modulated-convolution,
+  noise, `w_avg` and style-mixing layers (Karras et al., 2020).
 - `WeightNormDense`: a dense layer with weight normalisation (Salimans & Kingma, 2016)
   and its data-dependent initialisation, the layers of the semi-supervised GAN's
   discriminator.

@@ -25,10 +25,10 @@ class MinibatchStdDev(keras.layers.Layer):
     pixels, and the value is tiled into one `(H, W, 1)` map for each image of the group.
     The batch must be a multiple of `min(group_size, batch)`.
 
-    Under a `tf.distribute` strategy the groups are formed from each replica's share of
-    the batch, so the statistics are per replica: N replicas equal one device only when
-    each replica's batch is split into the same groups (the grouping is strided, so in
-    general they differ).
+    Under a `tf.distribute` strategy the statistics are those of the global batch:
+    every replica gathers the features of all replicas (differentiably, as
+    `MinibatchDiscrimination` does), groups the global batch as one device would and
+    keeps its own rows, so N replicas compute exactly what one device computes.
 
     Args:
         group_size: images per group (4 in the paper).
@@ -52,7 +52,8 @@ class MinibatchStdDev(keras.layers.Layer):
         self.built = True
 
     def call(self, inputs):
-        x = ops.cast(inputs, "float32")
+        local = ops.shape(inputs)[0]
+        x, offset = _all_rows(ops.cast(inputs, "float32"))
         batch = ops.shape(x)[0]
         height, width, channels = x.shape[1], x.shape[2], x.shape[3]
         group = ops.minimum(self.group_size, batch)
@@ -60,8 +61,8 @@ class MinibatchStdDev(keras.layers.Layer):
         y = y - ops.mean(y, axis=0, keepdims=True)
         std = ops.sqrt(ops.mean(ops.square(y), axis=0) + 1e-8)  # (M, H, W, C)
         std = ops.mean(std, axis=(1, 2, 3))  # (M,)
-        std = ops.tile(std, (group,))  # image i gets the value of group i mod M
-        maps = ops.ones((batch, height, width, 1), "float32") * ops.reshape(std, (-1, 1, 1, 1))
+        std = ops.tile(std, (group,))[offset : offset + local]  # image i: group i mod M
+        maps = ops.ones((local, height, width, 1), "float32") * ops.reshape(std, (-1, 1, 1, 1))
         return ops.concatenate([inputs, ops.cast(maps, inputs.dtype)], axis=-1)
 
     def compute_output_shape(self, input_shape):
