@@ -22,7 +22,6 @@ N replicas then compute what one device computes.
 from __future__ import annotations
 
 import copy
-import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,27 +33,10 @@ from ganzoo import regularizers as ganzoo_regularizers
 from ganzoo.core.fit import CheckedFit
 from ganzoo.core.lazy import LazyRegularization
 from ganzoo.core.multi_worker import MultiWorkerFit
+from ganzoo.core.player import Player
 from ganzoo.core.replicas import draw_for_replica, num_replicas
 from ganzoo.core.seeds import SeedStates
 from ganzoo.layers.spectral_norm import update_spectral_norms
-
-
-@dataclasses.dataclass(frozen=True)
-class Player:
-    """One side of the game: the sub-models one optimizer trains.
-
-    Args:
-        name: the player's name, e.g. `"generator"`; `update` and regularizers use it.
-        models: attribute names of the sub-models it trains.
-        optimizer: attribute that holds its optimizer, e.g. `"g_optimizer"`; `compile`
-            takes an argument of the same name.
-        loss: the logged name of the per-example term it minimises, e.g. `"g_loss"`.
-    """
-
-    name: str
-    models: tuple[str, ...]
-    optimizer: str
-    loss: str
 
 
 def _optimizer(value: Any, default: Callable[[], keras.optimizers.Optimizer]):
