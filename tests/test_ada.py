@@ -47,12 +47,14 @@ def test_r_t_is_the_mean_sign_over_the_interval():
 @pytest.mark.parametrize("policy", ["b", "g", "c", "bgc"])
 @pytest.mark.parametrize("channels", [1, 3])
 def test_each_group_is_identity_at_p0_and_changes_images_at_p1(policy, channels):
-    images = _images((6, 12, 10, channels))
+    images = _images((16, 12, 10, channels))
     augment = ADA(policy)
     np.testing.assert_array_equal(augment(images), images)
     augment.p.assign(1.0)
     changed = np.abs(np.asarray(augment(images)) - np.asarray(images)).max(axis=(1, 2, 3))
-    assert (changed > 1e-3).all()
+    # The blit group's draws include the identity (no flip, a 0° turn and no shift:
+    # 1/2 · 1/4 · about 1/9 at this size, so about 1 image in 72), which CI once drew.
+    assert (changed > 1e-3).sum() >= 12, changed
 
 
 def _draw_queue(values):
