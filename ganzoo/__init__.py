@@ -46,6 +46,7 @@ from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
 from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.pix2pix import Pix2Pix
+from ganzoo.models.progan import ProGAN
 from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
@@ -71,6 +72,7 @@ __all__ = [
     "CycleGAN",
     "InfoGAN",
     "Pix2Pix",
+    "ProGAN",
     "StyleGAN2",
     "VanillaGAN",
     "callbacks",

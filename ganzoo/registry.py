@@ -26,6 +26,7 @@ from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.infogan import InfoGAN
 from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.pix2pix import Pix2Pix
+from ganzoo.models.progan import ProGAN
 from ganzoo.models.r3gan import R3GAN
 from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
@@ -342,6 +343,32 @@ register(
         # Benchmark only: 600 steps take about 6 CPU-minutes here, far over CI's budget.
         learning=Learning(
             600, 32, {"latent_dim": 64, "channel_base": 1024, "channel_max": 64}, ci=False
+        ),
+    )
+)
+register(
+    Variant(
+        "progan",
+        ProGAN,
+        "images",
+        "Karras et al. 2018",
+        "docs/progan.md",
+        # 8x8 after one growth step: 8 images at 4x4, then a fade-in over 32 images, so
+        # the harness's epochs of 16 images cross it and resume in its middle (at 32).
+        {
+            "image_shape": (8, 8, 1),
+            "latent_dim": 8,
+            "fmap_base": 16,
+            "fmap_max": 8,
+            "fade_in_images": 32,
+            "stable_images": 8,
+        },
+        (
+            Option("fade_in_images", int, "images per fade-in (800000)"),
+            Option("stable_images", int, "images per stabilisation before each growth (800000)"),
+            Option("fmap_base", int, "feature maps min(base / 2^stage, max) (2048)"),
+            Option("fmap_max", int, "most feature maps per layer (128)"),
+            Option("drift", float, "drift weight epsilon_drift (0.001)"),
         ),
     )
 )

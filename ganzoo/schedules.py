@@ -1,12 +1,17 @@
-"""Learning-rate schedules and the optimizers of the papers that use them.
+"""Training schedules and the optimizers of the papers that use them.
 
 `ConstantThenLinearDecay` is CycleGAN's schedule (Zhu et al., 2017, §4), also used by
 pix2pix-style translation models; `paper_optimizer` builds CycleGAN's Adam on it.
+`ProGrowth` is ProGAN's growth schedule (Karras et al., 2018): the level of detail as a
+function of the images shown.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import keras
+import numpy as np
 from keras import ops
 
 
@@ -86,3 +91,98 @@ def paper_optimizer(total_steps: int | None = None) -> keras.optimizers.Optimize
     return keras.optimizers.Adam(
         ConstantThenLinearDecay(2e-4, constant, total_steps - constant), beta_1=0.5
     )
+
+
+def _phase_lengths(value, levels: int, name: str, least: int) -> list[int]:
+    """`value` (one count, or one per growth step) as `levels` counts ≥ `least`."""
+    counts = [value] * levels if isinstance(value, (int, np.integer)) else list(value)
+    if len(counts) != levels:
+        raise ValueError(
+            f"Expected {name} to be one number or {levels} numbers (one per growth step of "
+            f"{levels}); got {len(counts)}: {list(counts)!r}."
+        )
+    for count in counts:
+        if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < least:
+            raise ValueError(f"Expected {name} to be integers >= {least}; got {value!r}.")
+    return [int(c) for c in counts]
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class ProGrowth:
+    """ProGAN's growth schedule, in images shown (Karras et al., 2018, §2 and A.1;
+    `TrainingSchedule` of tkarras/progressive_growing_of_gans `train.py`).
+
+    Training starts at 4×4; each resolution is trained `stable_images` images, then the
+    next one is faded in over `fade_in_images` images, until the final resolution, which
+    trains on from there. The level of detail is `lod = L − Σᵢ clip((n − sᵢ) / fᵢ, 0, 1)`
+    after `n` images, with `L = log2(R) − 2` growth steps, the `i`-th fade-in starting at
+    `sᵢ` and lasting `fᵢ` images: `L` at 4×4, 0 at the final resolution, the fade-in's
+    `α = 1 − frac(lod)` in between. With one count per phase (the paper: 800k each) this
+    is the reference's formula.
+
+    Args:
+        fade_in_images: images per fade-in (≥ 1), one number or one per growth step
+            (8×8, 16×16, ... up to the final resolution).
+        stable_images: images per stabilisation before each growth step (≥ 0), one
+            number or one per resolution below the final one (4×4, 8×8, ...).
+
+    Example:
+    >>> growth = ProGrowth(fade_in_images=800_000, stable_images=800_000)
+    >>> growth.resolution(2_000_000, final_resolution=32)  # fading in 16x16
+    16
+    """
+
+    def __init__(
+        self,
+        fade_in_images: int | Sequence[int] = 800_000,
+        stable_images: int | Sequence[int] = 800_000,
+    ):
+        def plain(value):
+            return int(value) if isinstance(value, (int, np.integer)) else [int(v) for v in value]
+
+        self.fade_in_images, self.stable_images = plain(fade_in_images), plain(stable_images)
+
+    def phases(self, levels: int) -> tuple[list[int], list[int]]:
+        """`(stable, fade_in)` image counts of `levels` growth steps; a `ValueError` when
+        the counts given do not add up to that many phases."""
+        return (
+            _phase_lengths(self.stable_images, levels, "stable_images", 0),
+            _phase_lengths(self.fade_in_images, levels, "fade_in_images", 1),
+        )
+
+    def images_to_grow(self, levels: int) -> int:
+        """Images shown before the final resolution is fully faded in."""
+        stable, fade = self.phases(levels)
+        return sum(stable) + sum(fade)
+
+    def lod(self, images, levels: int):
+        """The level of detail after `images` images (a float32 tensor; in-graph too)."""
+        stable, fade = self.phases(levels)
+        if not levels:
+            return ops.zeros((), "float32")
+        starts = np.cumsum(stable) + np.concatenate([[0], np.cumsum(fade)[:-1]])
+        shown = ops.cast(images, "float64")
+        progress = ops.clip((shown - starts) / np.asarray(fade, "float64"), 0.0, 1.0)
+        return ops.cast(levels - ops.sum(progress), "float32")
+
+    def resolution(self, images: int, final_resolution: int) -> int:
+        """The output resolution after `images` images: the new one during a fade-in."""
+        levels = int(np.log2(final_resolution)) - 2
+        lod = float(ops.convert_to_numpy(self.lod(images, levels)))
+        return int(final_resolution // 2 ** int(np.floor(lod)))
+
+    def alpha(self, images: int, final_resolution: int) -> float:
+        """The fade-in's weight on the newest block: 1 outside a fade-in."""
+        levels = int(np.log2(final_resolution)) - 2
+        lod = float(ops.convert_to_numpy(self.lod(images, levels)))
+        return 1.0 - (lod - np.floor(lod))
+
+    def get_config(self) -> dict:
+        return {"fade_in_images": self.fade_in_images, "stable_images": self.stable_images}
+
+    @classmethod
+    def from_config(cls, config: dict) -> ProGrowth:
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"ProGrowth(fade_in_images={self.fade_in_images!r}, stable_images={self.stable_images!r})"

@@ -110,22 +110,25 @@ class EqualizedDense(keras.layers.Layer):
         lr_multiplier: the learning-rate multiplier (0.01 in the mapping network).
         bias_init: the bias's initial value (1 for the style affines).
         activation: `"lrelu"` or `None` (linear).
+        gain: a constant factor of the run-time weight scale (1; ProGAN's He gain is √2).
         **kwargs: those of `keras.layers.Layer`.
 
     Example:
     >>> w = EqualizedDense(512, lr_multiplier=0.01, activation="lrelu")(z)
     """
 
-    def __init__(self, units, lr_multiplier=1.0, bias_init=0.0, activation=None, **kwargs):
+    def __init__(
+        self, units, lr_multiplier=1.0, bias_init=0.0, activation=None, gain=1.0, **kwargs
+    ):
         super().__init__(**kwargs)
         if activation not in (None, "lrelu"):
             raise ValueError(f'activation must be "lrelu" or None; got {activation!r}.')
         self.units, self.lr_multiplier = int(units), float(lr_multiplier)
-        self.bias_init, self.activation = float(bias_init), activation
+        self.bias_init, self.activation, self.gain = float(bias_init), activation, float(gain)
 
     def build(self, input_shape) -> None:
         fan_in = int(input_shape[-1])
-        self.weight_gain = self.lr_multiplier / math.sqrt(fan_in)
+        self.weight_gain = self.gain * self.lr_multiplier / math.sqrt(fan_in)
         init = keras.initializers.RandomNormal(0.0, 1.0 / self.lr_multiplier)
         self.kernel = self.add_weight(shape=(fan_in, self.units), initializer=init, name="kernel")
         self.bias = self.add_weight(
@@ -149,6 +152,7 @@ class EqualizedDense(keras.layers.Layer):
             "lr_multiplier": self.lr_multiplier,
             "bias_init": self.bias_init,
             "activation": self.activation,
+            "gain": self.gain,
         }
 
 
@@ -164,19 +168,28 @@ class EqualizedConv2D(keras.layers.Layer):
         activation: `"lrelu"` or `None`.
         use_bias: whether to add a bias.
         down: whether to downsample ×2 first.
+        gain: a constant factor of the run-time weight scale (1; ProGAN's He gain is √2).
         **kwargs: those of `keras.layers.Layer`.
     """
 
     def __init__(
-        self, filters, kernel_size, activation="lrelu", use_bias=True, down=False, **kwargs
+        self,
+        filters,
+        kernel_size,
+        activation="lrelu",
+        use_bias=True,
+        down=False,
+        gain=1.0,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         self.filters, self.kernel_size = int(filters), int(kernel_size)
         self.activation, self.use_bias, self.down = activation, bool(use_bias), bool(down)
+        self.gain = float(gain)
 
     def build(self, input_shape) -> None:
         channels = int(input_shape[-1])
-        self.weight_gain = 1.0 / math.sqrt(channels * self.kernel_size**2)
+        self.weight_gain = self.gain / math.sqrt(channels * self.kernel_size**2)
         shape = (self.kernel_size, self.kernel_size, channels, self.filters)
         self.kernel = self.add_weight(shape=shape, initializer=_unit_normal(), name="kernel")
         if self.use_bias:
@@ -201,6 +214,7 @@ class EqualizedConv2D(keras.layers.Layer):
             "activation": self.activation,
             "use_bias": self.use_bias,
             "down": self.down,
+            "gain": self.gain,
         }
 
 
