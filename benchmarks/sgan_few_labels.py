@@ -13,12 +13,14 @@ labelled subset:
   (Adam(3e-3, beta_1=0.5)) and number of updates, trained with the cross-entropy of
   the labelled images alone, a batch being all N of them.
 
-Both are evaluated once, after a fixed number of steps chosen before any run (no
-model selection on held-out labels), by their accuracy on the held-out split. The
+Both are evaluated after fixed numbers of steps chosen before any run (`--steps`, no
+model selection on held-out labels), by their accuracy on the held-out split; several
+step counts are evaluated along one training run, each reported. The
 script prints one line per run and the mean ± std over the seeds.
 
 Example:
     python benchmarks/sgan_few_labels.py --labels 50 100 --seeds 5 --steps 800
+    python benchmarks/sgan_few_labels.py --labels 50 --steps 600 1200 2000  # 3 budgets, 1 run
 """
 
 from __future__ import annotations
@@ -62,6 +64,34 @@ def accuracy(classifier: keras.Model, images: np.ndarray, labels: np.ndarray) ->
     return float(np.mean(np.argmax(logits, axis=-1) == labels))
 
 
+class EvaluateAt(keras.callbacks.Callback):
+    """Records the held-out accuracy of `classifier` after each step count in `steps`
+    (each a multiple of the epoch length `chunk`), with the process time since `start`."""
+
+    def __init__(self, classifier, test_x, test_y, steps, chunk):
+        super().__init__()
+        self.classifier, self.test_x, self.test_y = classifier, test_x, test_y
+        self.steps, self.chunk = set(steps), chunk
+        self.start, self.scores = time.process_time(), {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        done = (epoch + 1) * self.chunk
+        if done in self.steps:
+            elapsed = time.process_time() - self.start
+            self.scores[done] = (accuracy(self.classifier, self.test_x, self.test_y), elapsed)
+
+
+def train_and_evaluate(model, data, classifier, test_x, test_y, steps) -> dict:
+    """Fits `model` in one `fit` call (one data iterator) to `max(steps)`, evaluating
+    `classifier` after each step count in `steps`: `{steps: (accuracy, CPU-s)}`."""
+    chunk = int(np.gcd.reduce(steps))
+    evaluate = EvaluateAt(classifier, test_x, test_y, steps, chunk)
+    model.fit(
+        data, epochs=max(steps) // chunk, steps_per_epoch=chunk, verbose=0, callbacks=[evaluate]
+    )
+    return evaluate.scores
+
+
 def run(train_x, train_y, test_x, test_y, labelled: int, seed: int, args) -> dict:
     source = tf.data.Dataset.from_tensor_slices((train_x, train_y))
     data = semi_supervised.build(
@@ -89,9 +119,7 @@ def run(train_x, train_y, test_x, test_y, labelled: int, seed: int, args) -> dic
     gan.initialize(init_images)
     initial = gan.discriminator.get_weights()
     gan.compile()
-    start = time.process_time()
-    gan.fit(data, epochs=1, steps_per_epoch=args.steps, verbose=0)
-    results["sgan"] = (accuracy(gan.classifier, test_x, test_y), time.process_time() - start)
+    results["sgan"] = train_and_evaluate(gan, data, gan.classifier, test_x, test_y, args.steps)
 
     keras.utils.set_random_seed(seed)
     network = ganzoo.SGAN.for_images((32, 32, 1), num_classes=10, seed=seed).discriminator
@@ -106,9 +134,9 @@ def run(train_x, train_y, test_x, test_y, labelled: int, seed: int, args) -> dic
         .repeat()
         .batch(len(indices))
     )
-    start = time.process_time()
-    classifier.fit(labelled_data, epochs=1, steps_per_epoch=args.steps, verbose=0)
-    results["supervised"] = (accuracy(classifier, test_x, test_y), time.process_time() - start)
+    results["supervised"] = train_and_evaluate(
+        classifier, labelled_data, classifier, test_x, test_y, args.steps
+    )
     return results
 
 
@@ -116,36 +144,46 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=int, nargs="+", default=[50, 100])
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--steps", type=int, default=800)
+    parser.add_argument(
+        "--steps",
+        type=int,
+        nargs="+",
+        default=[800],
+        help="step counts after which both models are evaluated (one run each)",
+    )
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--held-out", type=int, default=500)
     args = parser.parse_args()
     train_x, train_y, test_x, test_y = split(args.held_out)
     print(
         f"digits 32x32: {len(train_y)} training images, {len(test_y)} held out; "
-        f"{args.steps} steps of batch {args.batch_size}"
+        f"evaluated after {args.steps} steps of batch {args.batch_size}"
     )
     total = time.process_time()
     for labelled in args.labels:
-        scores = {"sgan": [], "supervised": []}
+        scores = {steps: {"sgan": [], "supervised": []} for steps in args.steps}
         for seed in range(args.seeds):
             results = run(train_x, train_y, test_x, test_y, labelled, seed, args)
-            for name, (acc, _cpu) in results.items():
-                scores[name].append(acc)
+            for steps in args.steps:
+                sgan, supervised = results["sgan"][steps], results["supervised"][steps]
+                scores[steps]["sgan"].append(sgan[0])
+                scores[steps]["supervised"].append(supervised[0])
+                print(
+                    f"labels={labelled} seed={seed} steps={steps}: SGAN {sgan[0]:.4f} "
+                    f"({sgan[1]:.0f} CPU-s), supervised-only {supervised[0]:.4f} "
+                    f"({supervised[1]:.0f} CPU-s)",
+                    flush=True,
+                )
+        for steps in args.steps:
+            sgan = np.array(scores[steps]["sgan"])
+            supervised = np.array(scores[steps]["supervised"])
+            gain = sgan - supervised
             print(
-                f"labels={labelled} seed={seed}: SGAN {results['sgan'][0]:.4f} "
-                f"({results['sgan'][1]:.0f} CPU-s), supervised-only "
-                f"{results['supervised'][0]:.4f} ({results['supervised'][1]:.0f} CPU-s)",
+                f"labels={labelled} steps={steps}: SGAN {sgan.mean():.4f} ± {sgan.std():.4f}, "
+                f"supervised-only {supervised.mean():.4f} ± {supervised.std():.4f}, "
+                f"SGAN - supervised {100 * gain.mean():+.2f} ± {100 * gain.std():.2f} points",
                 flush=True,
             )
-        sgan, supervised = np.array(scores["sgan"]), np.array(scores["supervised"])
-        gain = sgan - supervised
-        print(
-            f"labels={labelled}: SGAN {sgan.mean():.4f} ± {sgan.std():.4f}, supervised-only "
-            f"{supervised.mean():.4f} ± {supervised.std():.4f}, SGAN - supervised "
-            f"{100 * gain.mean():+.2f} ± {100 * gain.std():.2f} points",
-            flush=True,
-        )
     print(f"total {time.process_time() - total:.0f} CPU-s")
 
 

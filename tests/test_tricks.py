@@ -10,7 +10,7 @@ from keras import ops
 import ganzoo
 from ganzoo import registry, tricks
 from ganzoo.layers import MinibatchDiscrimination, MinibatchStdDev, SpectralNormalization
-from ganzoo.testing import two_cpu_strategy
+from ganzoo.testing import GANTestCase, two_cpu_strategy
 
 
 def tiny_dcgan(**options):
@@ -246,3 +246,25 @@ def test_train_flags_reach_the_constructor():
     gan = registry.get("dcgan").build((16, 16, 1), latent_dim=8, base_filters=4, **options)
     assert (gan.label_smoothing, gan.feature_matching) == (0.1, 0.5)
     assert any(isinstance(layer, MinibatchDiscrimination) for layer in gan.discriminator.layers)
+
+
+# ------------------------------------------------------------------ under a strategy
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"instance_noise": 0.5, "instance_noise_steps": 100},
+        {"feature_matching": 1.0},
+        {"label_smoothing": 0.2},
+    ],
+    ids=["instance_noise", "feature_matching", "label_smoothing"],
+)
+def test_mirrored_two_cpus_equal_one_device(tiny_images, options):
+    # Instance noise is drawn by the global-batch rule and feature matching compares
+    # global-batch means, so two replicas train to one device's weights.
+    keras.utils.set_random_seed(4)
+    gan = tiny_dcgan(**options)
+    GANTestCase().check_strategy_equals_one_device(
+        ganzoo.DCGAN, gan, tiny_images((16, 16, 1), count=32)
+    )
