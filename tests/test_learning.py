@@ -33,3 +33,17 @@ def test_variants_without_digits_are_refused():
         LearningRun(dataclasses.replace(registry.get("cyclegan"), learning=registry.Learning(1)))
     with pytest.raises(ValueError, match=r"learning budget.*'vanilla' has none"):
         LearningRun(registry.get("vanilla"))
+
+
+def test_a_budget_that_sets_the_critic_steps_gets_batches_for_them():
+    # A dataset batch holds one batch per critic step of the *built* model: a budget
+    # with d_steps=1 must not train WGAN's one critic step on five batches' images.
+    options = {"latent_dim": 8, "base_filters": 4}
+    for d_steps, images_per_step in ((1, 16), (2, 32)):
+        variant = dataclasses.replace(
+            registry.get("wgan"),
+            learning=registry.Learning(1, 16, {**options, "d_steps": d_steps}),
+        )
+        run = LearningRun(variant)
+        assert run.model.d_steps == d_steps
+        assert run.data.element_spec.shape[0] == images_per_step

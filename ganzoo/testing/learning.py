@@ -106,7 +106,8 @@ class LearningRun:
 
         return ganzoo.data.load(
             "digits",
-            batch_size=self.budget.batch_size * self.variant.d_steps,
+            # The built model's critic steps: a budget may override the variant's.
+            batch_size=self.budget.batch_size * int(getattr(self.model, "d_steps", 1)),
             image_size=IMAGE_SIZE,
             seed=self.seed,
             with_labels=self.variant.data == "labelled",
