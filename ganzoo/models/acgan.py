@@ -24,7 +24,7 @@ class ACGAN(ClassConditionalGAN):
     loss plus `-L_C` on its fakes: the non-saturating `-log D(G(c, z))` rather than the
     paper's `-L_S`, as GAN implementations (the Keras AC-GAN example) do. Fakes take
     the labels of their step's real batch. Networks: the DCGAN trunk with two heads
-    (`ganzoo.nets.acgan`; the paper's have dropout, Appendix A) and CGAN's generator;
+    (`ganzoo.nets.acgan`, with the paper's dropout 0.5 in D) and CGAN's generator;
     Adam(2e-4, β₁ = 0.5, β₂ = 0.999) on both sides (the paper; the base class'
     default). Labels, `generate(n, labels=...)` and the input checks are
     `ganzoo.conditional.ClassConditionalGAN`'s, as CGAN's.

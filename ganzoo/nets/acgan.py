@@ -4,7 +4,8 @@ The discriminator sees only the image and gives a probability distribution over
 sources and one over classes, `P(S | X), P(C | X) = D(X)` (§3). Here the trunk is the
 DCGAN discriminator's convolutions (`ganzoo.nets.dcgan.discriminator_features`: 5×5
 stride-2 convolutions, batch norm after all but the first, LeakyReLU(0.2), N(0, 0.02)
-weights) and the heads are two linear layers on its flattened features: one source
+weights), with dropout 0.5 after every activation as in all the paper's discriminators
+(Appendix A), and the heads are two linear layers on its flattened features: one source
 logit and `num_classes` class logits (the sigmoid and the softmax are in the losses).
 
 The generator is CGAN's (`ganzoo.nets.conditional.build_conditional_generator`): a
@@ -23,7 +24,10 @@ from ganzoo.nets.dcgan import weight_init
 
 
 def build_acgan_discriminator(
-    image_shape: tuple[int, int, int], num_classes: int, base_filters: int = 128
+    image_shape: tuple[int, int, int],
+    num_classes: int,
+    base_filters: int = 128,
+    dropout: float = 0.5,
 ) -> keras.Model:
     """Builds the two-headed AC-GAN discriminator for `image_shape`.
 
@@ -31,6 +35,7 @@ def build_acgan_discriminator(
         image_shape: `(H, W, C)` of the input images.
         num_classes: number of classes `K`.
         base_filters: filters of the first convolution; each later one doubles them.
+        dropout: rate of the dropout after each activation (0.5, the paper's; 0: none).
 
     Returns:
         A functional `keras.Model` from images to `[source_logits (batch, 1),
@@ -42,7 +47,7 @@ def build_acgan_discriminator(
     """
     num_classes = check_num_classes(num_classes)
     images = keras.Input(tuple(int(d) for d in image_shape), name="images")
-    features = dcgan.discriminator_features(images, image_shape, base_filters)
+    features = dcgan.discriminator_features(images, image_shape, base_filters, dropout=dropout)
     source = layers.Dense(1, kernel_initializer=weight_init(), dtype="float32", name="source")(
         features
     )

@@ -26,6 +26,7 @@ from keras import layers
 
 from ganzoo.layers import (
     BatchNormalization,
+    Dropout,
     MinibatchDiscrimination,
     MinibatchStdDev,
     SpectralNormalization,
@@ -205,6 +206,7 @@ def discriminator_features(
     *,
     minibatch_std: bool = False,
     spectral_norm: bool = False,
+    dropout: float = 0.0,
 ):
     """The DCGAN discriminator's convolutions on an image tensor; returns flat features.
 
@@ -215,6 +217,8 @@ def discriminator_features(
         image_shape: `(H, W, C)` of the images, which sets the number of convolutions.
         base_filters: filters of the first convolution; each later one doubles them.
         minibatch_std, spectral_norm: see `build_discriminator`.
+        dropout: rate of a `ganzoo.layers.Dropout` after each activation (AC-GAN's
+            discriminator has 0.5); 0: none.
 
     Returns:
         Symbolic features of shape `(batch, features)`.
@@ -237,6 +241,8 @@ def discriminator_features(
         if not first:
             x = batch_norm()(x)
         x = layers.LeakyReLU(0.2)(x)
+        if dropout:
+            x = Dropout(dropout)(x)
     return layers.Flatten()(x)
 
 

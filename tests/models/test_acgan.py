@@ -182,12 +182,13 @@ class TestACGAN(GANTestCase):
 
 
 @pytest.mark.slow  # two 300-step trainings, ~40 s of CPU
-@pytest.mark.parametrize(("fake_class_weight", "least"), [(1.0, 0.4), (0.0, 0.8)])
+@pytest.mark.parametrize(("fake_class_weight", "least"), [(1.0, 0.8), (0.0, 0.9)])
 def test_generates_the_requested_digit(fake_class_weight, least):
     """After the learning budget (300 steps), ganzoo's digits classifier reads the
     requested label from 1,000 generated digits. Measured by
-    benchmarks/acgan_label_control.py over seeds 0-2: 0.51-0.86 for the paper's D
-    (`fake_class_weight=1`), 0.94-0.99 with D's classifier on real images only."""
+    benchmarks/acgan_label_control.py with the paper's dropout in D: 0.914 on seed 0
+    for the paper's D (`fake_class_weight=1`; 0.58-0.95 over seeds 0-4 after 300
+    steps, 0.80-0.99 after 600), 0.97-1.00 with D's classifier on real images only."""
     import dataclasses
 
     from ganzoo.metrics.digits_classifier import load_digits_classifier
