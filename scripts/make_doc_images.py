@@ -123,6 +123,19 @@ BUDGETS: dict[str, Budget] = {
     "stylegan2": Budget(
         600, 32, {"latent_dim": 64, "channel_base": 1024, "channel_max": 64}, log_every=50
     ),
+    # The learning budget's growth: 4x4 to 32x32 over 9,600 images, then 400 steps there.
+    "progan": Budget(
+        1000,
+        16,
+        {
+            "fmap_base": 1024,
+            "fmap_max": 64,
+            "stable_images": 1600,
+            "fade_in_images": 1600,
+            "ema_rampup": 0.05,
+        },
+        log_every=50,
+    ),
 }
 DEFAULT_BUDGET = Budget(500)
 QUICK_BUDGET = Budget(4, 8, log_every=2)
