@@ -346,11 +346,14 @@ def make_loop_step(gan, fused_updates: bool = False):
 
         return paired_step
 
+    from ganzoo.layers.spectral_norm import update_spectral_norms
+
     def step(batch):
         real, condition = gan.unpack(batch)
         chunks = gan.critic_batches(real, condition)
         d_vars, g_vars = gan.discriminator_variables, gan.generator_variables
         for chunk, chunk_condition in chunks:
+            update_spectral_norms(gan.discriminator)  # SNGAN's power iteration, as fit's
             latents = gan.sample_latent(tf.shape(chunk)[0])
             fake = gan.generator(gan.generator_inputs(latents, chunk_condition), training=True)
             with tf.GradientTape() as tape:

@@ -244,3 +244,45 @@ def test_weight_norm_dense_and_its_data_dependent_init():
     logits = np.asarray(d(images)[0])
     np.testing.assert_allclose(logits.mean(0), 0.0, atol=1e-4)
     np.testing.assert_allclose(logits.std(0), 1.0, rtol=1e-3)
+
+
+def _few_label_classifier_accuracy(steps: int, unsupervised_weight: float = 0.5) -> float:
+    """Held-out accuracy of SGAN's classifier after `steps` steps of 100 digits with 50
+    labels (5 per class) drawn from a 1,297-image training split."""
+    from ganzoo.data import semi_supervised
+    from ganzoo.data.digits import load_digits_arrays
+
+    images, labels = load_digits_arrays(32)
+    order = np.random.default_rng(0).permutation(len(labels))
+    held_out, train = order[:500], order[500:]
+    data = semi_supervised.build(
+        tf.data.Dataset.from_tensor_slices((images[train], labels[train])),
+        labelled=50,
+        num_examples=len(train),
+        batch_size=100,
+        shuffle=True,
+        seed=0,
+        cache=False,
+        drop_remainder=True,
+        repeat=True,
+        augment=None,
+        shuffle_buffer=None,
+        description="the digits' training split",
+    )
+    keras.utils.set_random_seed(0)
+    gan = SGAN.for_images(
+        (32, 32, 1), num_classes=10, unsupervised_weight=unsupervised_weight, seed=0
+    )
+    gan.initialize(images[train][:500])
+    gan.compile()
+    gan.fit(data, epochs=1, steps_per_epoch=steps, verbose=0)
+    logits = gan.classifier.predict(images[held_out], batch_size=500, verbose=0)
+    return float(np.mean(np.argmax(logits, axis=-1) == labels[held_out]))
+
+
+@pytest.mark.slow  # 300 steps of 100 images, ~40 s of CPU
+def test_classifier_learns_the_digits_from_50_labels():
+    # SGAN's learning is its classifier's (its feature-matching G makes no digits at CI
+    # budgets; docs/sgan.md). benchmarks/sgan_few_labels.py compares it with
+    # supervised-only training over 5 seeds and longer budgets.
+    assert _few_label_classifier_accuracy(300) >= 0.7
