@@ -106,7 +106,7 @@ BUDGETS: dict[str, Budget] = {
     ),
     "acgan": Budget(400, log_every=25),
     "r3gan": Budget(2400, 16, {"base_filters": 16}, log_every=100),
-    "sgan": Budget(600, 100, log_every=50),
+    "sgan": Budget(2000, 100, log_every=100),  # the few-label benchmark's longest budget
     "pix2pix": Budget(300, 16, {"filters": 16, "discriminator_filters": 16}, log_every=25),
     # gamma and the loss as benchmarks/vaegan_digits.py measured them at this width.
     "vaegan": Budget(
