@@ -54,6 +54,12 @@ class SNGAN(GAN):
     default_adversarial_loss = "hinge"
     #: discriminator steps per generator step (`n_dis`); a dataset batch holds this many `B`.
     default_d_steps = 5
+    # One step per `tf.function` call: at batch 5 × 64 on 2 CPU cores, four steps per
+    # call (the core's default) made `fit` 0.79× a hand-written loop (1.3-1.5 s more CPU
+    # per generator step; Grappler's remapper is not the cause), one step per call
+    # 0.995× (`benchmarks/fit_vs_loop.py --variant sngan`); at batch 16 both take the
+    # same time (docs/performance.md).
+    default_steps_per_execution = 1
 
     def __init__(
         self,
