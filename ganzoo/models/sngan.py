@@ -9,6 +9,19 @@ from ganzoo.layers import unnormalized_layers
 from ganzoo.nets import sngan
 from ganzoo.nets._common import batch_norm_layer_names
 
+#: Adam's `(learning_rate, beta_1, beta_2)` and `n_dis` of each setting: Table 1 of the
+#: paper (A after Gulrajani et al. 2017, B after Warde-Farley & Bengio 2017, C after
+#: Radford et al. 2016), and `"official"`, the authors' released `sn_cifar10*.yml`.
+SETTINGS = {
+    "official": (2e-4, 0.0, 0.9, 5),
+    "A": (1e-4, 0.5, 0.9, 5),
+    "B": (1e-4, 0.5, 0.999, 1),
+    "C": (2e-4, 0.5, 0.999, 1),
+    "D": (1e-3, 0.5, 0.9, 5),
+    "E": (1e-3, 0.5, 0.999, 5),
+    "F": (1e-3, 0.9, 0.999, 5),
+}
+
 
 @keras.saving.register_keras_serializable(package="ganzoo")
 class SNGAN(GAN):
@@ -24,6 +37,7 @@ class SNGAN(GAN):
     the paper compares): the hinge loss `max(0, 1 - D(x)) + max(0, 1 + D(G(z)))` for D
     and `-D(G(z))` for G, `n_dis = 5` discriminator updates per generator update, each on
     its own real batch, and Adam(2e-4, β₁=0, β₂=0.9) for both players, batches of 64.
+    `setting=` picks one of the paper's Table 1 settings A-F instead (`SETTINGS`).
 
     Batch size: as in `ganzoo.WGANGP`, a dataset batch holds `d_steps × B` images, split
     into `d_steps` interleaved chunks of `B` (`GAN.critic_batches`); the generator step
@@ -39,8 +53,10 @@ class SNGAN(GAN):
         discriminator: a `keras.Model` from images to logits, every weight layer wrapped
             in `ganzoo.layers.SpectralNormalization`.
         latent_dim: size of `z` (128).
-        d_steps: discriminator updates per generator update (`n_dis`); default 5
-            (`default_d_steps`).
+        d_steps: discriminator updates per generator update (`n_dis`); default the
+            setting's (5 for `"official"`).
+        setting: the optimizer and `n_dis` setting, `"official"` (the released code) or
+            one of Table 1's `"A"`-`"F"` (e.g. `"C"`: Adam(2e-4, 0.5, 0.999), `n_dis=1`).
         adversarial_loss: default `"hinge"`; any of `ganzoo.losses.ADVERSARIAL_LOSSES`
             (the paper also trains with `"non_saturating"`).
         **kwargs: passed to `ganzoo.GAN` (`regularizers`, `r1_gamma`, `seed`, `name`, ...).
@@ -52,8 +68,8 @@ class SNGAN(GAN):
     """
 
     default_adversarial_loss = "hinge"
-    #: discriminator steps per generator step (`n_dis`); a dataset batch holds this many `B`.
-    default_d_steps = 5
+    #: `n_dis` of the default (`"official"`) setting; a dataset batch holds this many `B`.
+    default_d_steps = SETTINGS["official"][3]
     # One step per `tf.function` call: at batch 5 × 64 on 2 CPU cores, four steps per
     # call (the core's default) made `fit` 0.79× a hand-written loop (1.3-1.5 s more CPU
     # per generator step; Grappler's remapper is not the cause), one step per call
@@ -68,8 +84,15 @@ class SNGAN(GAN):
         latent_dim: int = 128,
         *,
         d_steps: int | None = None,
+        setting: str = "official",
         **kwargs,
     ):
+        if setting not in SETTINGS:
+            raise ValueError(
+                f"Expected an SNGAN setting in {sorted(SETTINGS)} (Table 1 of the paper, or "
+                f"the released code's); got {setting!r}."
+            )
+        n_dis = SETTINGS[setting][3]
         batch_norms = batch_norm_layer_names(discriminator)
         if batch_norms:
             raise ValueError(
@@ -87,15 +110,23 @@ class SNGAN(GAN):
             generator,
             discriminator,
             latent_dim,
-            d_steps=self.default_d_steps if d_steps is None else d_steps,
+            d_steps=n_dis if d_steps is None else d_steps,
             **kwargs,
         )
+        self.setting = setting
+
+    def _setting_adam(self) -> keras.optimizers.Optimizer:
+        learning_rate, beta_1, beta_2, _ = SETTINGS[self.setting]
+        return keras.optimizers.Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
 
     def default_g_optimizer(self) -> keras.optimizers.Optimizer:
-        return keras.optimizers.Adam(2e-4, beta_1=0.0, beta_2=0.9)
+        return self._setting_adam()
 
     def default_d_optimizer(self) -> keras.optimizers.Optimizer:
-        return keras.optimizers.Adam(2e-4, beta_1=0.0, beta_2=0.9)
+        return self._setting_adam()
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "setting": self.setting}
 
     @classmethod
     def for_images(
@@ -112,7 +143,8 @@ class SNGAN(GAN):
             latent_dim: size of `z` (128).
             base_filters: width of both networks (64 in the paper; see
                 `ganzoo.nets.sngan`); smaller for a CPU.
-            **kwargs: passed to the constructor (`d_steps`, `adversarial_loss`, `seed`, ...).
+            **kwargs: passed to the constructor (`setting`, `d_steps`, `adversarial_loss`,
+                `seed`, ...).
 
         Returns:
             An uncompiled `SNGAN`.

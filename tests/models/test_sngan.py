@@ -54,6 +54,24 @@ class TestSNGAN(GANTestCase):
         other = SNGAN.for_images((16, 16, 1), base_filters=4, adversarial_loss="non_saturating")
         assert other.adversarial_loss == "non_saturating"
 
+    @pytest.mark.parametrize(
+        ("setting", "adam", "n_dis"),
+        [("A", (1e-4, 0.5, 0.9), 5), ("C", (2e-4, 0.5, 0.999), 1), ("F", (1e-3, 0.9, 0.999), 5)],
+    )
+    def test_settings_of_table_1(self, setting, adam, n_dis):
+        gan = SNGAN.for_images((16, 16, 1), base_filters=4, setting=setting)
+        gan.compile()
+        for optimizer in (gan.g_optimizer, gan.d_optimizer):
+            learning_rate, beta_1, beta_2 = adam
+            assert float(optimizer.learning_rate) == pytest.approx(learning_rate)
+            assert (optimizer.beta_1, optimizer.beta_2) == pytest.approx((beta_1, beta_2))
+        assert gan.d_steps == n_dis
+        assert SNGAN.for_images((16, 16, 1), base_filters=4, setting="C", d_steps=3).d_steps == 3
+        restored = SNGAN.from_config(gan.get_config())
+        assert (restored.setting, restored.d_steps) == (setting, n_dis)
+        with pytest.raises(ValueError, match=r"setting in .*'official'.*got 'G'"):
+            SNGAN.for_images((16, 16, 1), base_filters=4, setting="G")
+
     @pytest.mark.parametrize(("side", "bottom"), [(32, 4), (48, 6)])
     def test_standard_cnn_of_table_3(self, side, bottom):
         gan = SNGAN.for_images((side, side, 3))
