@@ -3,8 +3,8 @@
 Each rule is a pure function of values the callback has logged, so its thresholds are
 tested and documented on their own (docs/diagnostics.md):
 
-- mode collapse: `modes_covered` falls by `MODES_DROP` or more below the best of the run,
-  or the generated samples are near-duplicates (their median pairwise distance below
+- mode collapse: `modes_covered` stays `MODES_DROP` or more below the best of the run
+  so far for `MODES_DROP_EPOCHS` epochs in a row, or the generated samples are near-duplicates (their median pairwise distance below
   `DUPLICATE_RATIO` of the real batch's for `DUPLICATE_EPOCHS` epochs in a row);
 - vanishing gradients: D classifies real and fake above `SATURATED_ACCURACY` while
   `g_grad_norm` is below `GRADIENT_COLLAPSE` of its largest value in the run;
@@ -22,6 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 
 MODES_DROP = 2
+#: epochs in a row `modes_covered` must stay that low (a healthy run dips for one).
+MODES_DROP_EPOCHS = 2
 DUPLICATE_RATIO = 0.01
 #: epochs in a row the samples must be near-duplicates (a fresh generator's are, briefly).
 DUPLICATE_EPOCHS = 2
@@ -48,8 +50,12 @@ def mode_collapse(modes: Sequence[int], diversity: Sequence[float]) -> str | Non
             f"samples are near-duplicates (pairwise distance {recent[-1]:.3f} of the real "
             f"images', below {DUPLICATE_RATIO} for {DUPLICATE_EPOCHS} epochs)"
         )
-    if len(modes) >= 2 and max(modes) - modes[-1] >= MODES_DROP:
-        return f"modes_covered fell from {max(modes)} to {modes[-1]}"
+    drops = [max(modes[: i + 1]) - covered for i, covered in enumerate(modes)]
+    if len(drops) >= MODES_DROP_EPOCHS and min(drops[-MODES_DROP_EPOCHS:]) >= MODES_DROP:
+        return (
+            f"modes_covered fell from {max(modes)} to {modes[-1]} "
+            f"(at least {MODES_DROP} below its best for {MODES_DROP_EPOCHS} epochs)"
+        )
     return None
 
 
