@@ -7,7 +7,7 @@ are drawn from the training split only, balanced over the classes
 labelled subset:
 
 - SGAN (`ganzoo.SGAN.for_images`, its defaults): batches of `--batch-size` images of
-  the training split, `ceil(B/8)` of them labelled (`semi_supervised.build`);
+  the training split, `ceil(B/8)` of them labelled (`semi_supervised.from_arrays`);
 - supervised-only: the same classifier network (same initial weights, the same
   Gaussian-noise layers, no other augmentation on either side), the same optimizer
   (Adam(3e-3, beta_1=0.5)) and number of updates, trained with the cross-entropy of
@@ -93,20 +93,8 @@ def train_and_evaluate(model, data, classifier, test_x, test_y, steps) -> dict:
 
 
 def run(train_x, train_y, test_x, test_y, labelled: int, seed: int, args) -> dict:
-    source = tf.data.Dataset.from_tensor_slices((train_x, train_y))
-    data = semi_supervised.build(
-        source,
-        labelled=labelled,
-        num_examples=len(train_y),
-        batch_size=args.batch_size,
-        shuffle=True,
-        seed=seed,
-        cache=False,
-        drop_remainder=True,
-        repeat=True,
-        augment=None,
-        shuffle_buffer=None,
-        description="the digits' training split",
+    data = semi_supervised.from_arrays(
+        train_x, train_y, labelled=labelled, batch_size=args.batch_size, seed=seed
     )
     indices = data.labelled_indices
     results = {}

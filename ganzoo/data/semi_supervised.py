@@ -4,6 +4,8 @@
   keeps N labels balanced over the classes (`choose_labelled`), marks the rest `-1`,
   and oversamples the labelled images so that every batch of B carries at least
   `ceil(B / 8)` of them.
+- `from_arrays(images, labels, labelled=N, batch_size=B, seed=S)`: `build` over arrays
+  (a split held in memory), endless and unaugmented.
 - `unlabelled_folder(files)`: an image folder's `unlabelled/` images get the label -1.
 - `check_labels`, `check_has_labelled`: the checks a semi-supervised model runs before
   `fit` trains a step.
@@ -139,6 +141,43 @@ def build(source: tf.data.Dataset, *, labelled: int, **kwargs) -> tf.data.Datase
     ds._ganzoo_parts = (main, extra)  # keeps their epoch counters alive
     ds.labelled_indices = indices
     return ds
+
+
+def from_arrays(
+    images: np.ndarray, labels: np.ndarray, *, labelled: int, batch_size: int, seed: int
+) -> tf.data.Dataset:
+    """`build` over in-memory arrays: an endless, shuffled stream of full batches.
+
+    For experiments on a split of a dataset (the few-label benchmark and tests), with
+    `labelled` labels chosen from `labels` by `seed` and no augmentation.
+
+    Args:
+        images: `(n, H, W, C)` images in [-1, 1].
+        labels: `(n,)` class labels.
+        labelled: how many labels to keep.
+        batch_size: images per batch, `ceil(B / 8)` of them labelled.
+        seed: seeds the label choice and the shuffles.
+
+    Returns:
+        The dataset, with `labelled_indices`.
+
+    Example:
+    >>> data = from_arrays(train_x, train_y, labelled=50, batch_size=100, seed=0)
+    """
+    return build(
+        tf.data.Dataset.from_tensor_slices((images, labels)),
+        labelled=labelled,
+        num_examples=len(labels),
+        batch_size=batch_size,
+        shuffle=True,
+        seed=seed,
+        cache=False,
+        drop_remainder=True,
+        repeat=True,
+        augment=None,
+        shuffle_buffer=None,
+        description="the arrays",
+    )
 
 
 def unlabelled_folder(files: tf.data.Dataset) -> tf.data.Dataset:

@@ -54,6 +54,22 @@ def test_load_keeps_n_labels_and_a_labelled_share_per_batch(digits):
     assert len(seen) == 50
 
 
+def test_from_arrays_is_endless_with_the_labelled_share():
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(10), 12)
+    images = rng.uniform(-1, 1, (120, 4, 4, 1)).astype("float32")
+    ds = semi_supervised.from_arrays(images, labels, labelled=20, batch_size=16, seed=0)
+    np.testing.assert_array_equal(np.bincount(labels[ds.labelled_indices]), [2] * 10)
+    batches = list(ds.take(30).as_numpy_iterator())  # 30 batches of 16: past one epoch
+    assert all(x.shape == (16, 4, 4, 1) and (y >= 0).sum() >= 2 for x, y in batches)
+    kept = {images[i].tobytes(): labels[i] for i in ds.labelled_indices}
+    for x, y in batches:
+        assert all(
+            kept[image.tobytes()] == label
+            for image, label in zip(x[y >= 0], y[y >= 0], strict=True)
+        )
+
+
 def test_load_is_reproducible_per_epoch():
     def first(seed):
         gd.set_epoch(2)

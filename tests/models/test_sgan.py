@@ -255,19 +255,8 @@ def _few_label_classifier_accuracy(steps: int, unsupervised_weight: float = 0.5)
     images, labels = load_digits_arrays(32)
     order = np.random.default_rng(0).permutation(len(labels))
     held_out, train = order[:500], order[500:]
-    data = semi_supervised.build(
-        tf.data.Dataset.from_tensor_slices((images[train], labels[train])),
-        labelled=50,
-        num_examples=len(train),
-        batch_size=100,
-        shuffle=True,
-        seed=0,
-        cache=False,
-        drop_remainder=True,
-        repeat=True,
-        augment=None,
-        shuffle_buffer=None,
-        description="the digits' training split",
+    data = semi_supervised.from_arrays(
+        images[train], labels[train], labelled=50, batch_size=100, seed=0
     )
     keras.utils.set_random_seed(0)
     gan = SGAN.for_images(
