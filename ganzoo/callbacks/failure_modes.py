@@ -4,8 +4,9 @@ Each rule is a pure function of values the callback has logged, so its threshold
 tested and documented on their own (docs/diagnostics.md):
 
 - mode collapse: `modes_covered` stays `MODES_DROP` or more below the best of the run
-  so far for `MODES_DROP_EPOCHS` epochs in a row, or the generated samples are near-duplicates (their median pairwise distance below
-  `DUPLICATE_RATIO` of the real batch's for `DUPLICATE_EPOCHS` epochs in a row);
+  so far for `MODES_DROP_EPOCHS` epochs in a row, or the generated samples are
+  near-duplicates (their median pairwise distance below `DUPLICATE_RATIO` of the real
+  batch's for `DUPLICATE_EPOCHS` epochs in a row);
 - vanishing gradients: D classifies real and fake above `SATURATED_ACCURACY` while
   `g_grad_norm` is below `GRADIENT_COLLAPSE` of its largest value in the run;
 - non-convergence: over the last `WINDOW` epochs a loss scatters about its regression
