@@ -9,9 +9,8 @@ from ganzoo.layers import unnormalized_layers
 from ganzoo.nets import sngan
 from ganzoo.nets._common import batch_norm_layer_names
 
-#: Adam's `(learning_rate, beta_1, beta_2)` and `n_dis` of each setting: Table 1 of the
-#: paper (A after Gulrajani et al. 2017, B after Warde-Farley & Bengio 2017, C after
-#: Radford et al. 2016), and `"official"`, the authors' released `sn_cifar10*.yml`.
+#: `(learning_rate, beta_1, beta_2, n_dis)`: the paper's Table 1 (A-F) and `"official"`,
+#: the authors' released `sn_cifar10*.yml`.
 SETTINGS = {
     "official": (2e-4, 0.0, 0.9, 5),
     "A": (1e-4, 0.5, 0.9, 5),
@@ -37,7 +36,6 @@ class SNGAN(GAN):
     the paper compares): the hinge loss `max(0, 1 - D(x)) + max(0, 1 + D(G(z)))` for D
     and `-D(G(z))` for G, `n_dis = 5` discriminator updates per generator update, each on
     its own real batch, and Adam(2e-4, β₁=0, β₂=0.9) for both players, batches of 64.
-    `setting=` picks one of the paper's Table 1 settings A-F instead (`SETTINGS`).
 
     Batch size: as in `ganzoo.WGANGP`, a dataset batch holds `d_steps × B` images, split
     into `d_steps` interleaved chunks of `B` (`GAN.critic_batches`); the generator step
@@ -53,10 +51,9 @@ class SNGAN(GAN):
         discriminator: a `keras.Model` from images to logits, every weight layer wrapped
             in `ganzoo.layers.SpectralNormalization`.
         latent_dim: size of `z` (128).
-        d_steps: discriminator updates per generator update (`n_dis`); default the
-            setting's (5 for `"official"`).
-        setting: the optimizer and `n_dis` setting, `"official"` (the released code) or
-            one of Table 1's `"A"`-`"F"` (e.g. `"C"`: Adam(2e-4, 0.5, 0.999), `n_dis=1`).
+        d_steps: discriminator updates per generator update (`n_dis`); the setting's.
+        setting: Adam's settings and `n_dis` (`SETTINGS`): `"official"` (the released
+            code's) or Table 1's `"A"`-`"F"` (`"C"`: Adam(2e-4, 0.5, 0.999), `n_dis=1`).
         adversarial_loss: default `"hinge"`; any of `ganzoo.losses.ADVERSARIAL_LOSSES`
             (the paper also trains with `"non_saturating"`).
         **kwargs: passed to `ganzoo.GAN` (`regularizers`, `r1_gamma`, `seed`, `name`, ...).
@@ -70,11 +67,7 @@ class SNGAN(GAN):
     default_adversarial_loss = "hinge"
     #: `n_dis` of the default (`"official"`) setting; a dataset batch holds this many `B`.
     default_d_steps = SETTINGS["official"][3]
-    # One step per `tf.function` call: at batch 5 × 64 on 2 CPU cores, four steps per
-    # call (the core's default) made `fit` 0.79× a hand-written loop (1.3-1.5 s more CPU
-    # per generator step; Grappler's remapper is not the cause), one step per call
-    # 0.995× (`benchmarks/fit_vs_loop.py --variant sngan`); at batch 16 both take the
-    # same time (docs/performance.md).
+    # Four steps per call made `fit` 0.77x a hand-written loop, one 1.03x (docs/sngan.md).
     default_steps_per_execution = 1
 
     def __init__(
@@ -115,15 +108,12 @@ class SNGAN(GAN):
         )
         self.setting = setting
 
-    def _setting_adam(self) -> keras.optimizers.Optimizer:
+    def default_g_optimizer(self) -> keras.optimizers.Optimizer:
         learning_rate, beta_1, beta_2, _ = SETTINGS[self.setting]
         return keras.optimizers.Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
 
-    def default_g_optimizer(self) -> keras.optimizers.Optimizer:
-        return self._setting_adam()
-
     def default_d_optimizer(self) -> keras.optimizers.Optimizer:
-        return self._setting_adam()
+        return self.default_g_optimizer()  # both players share the setting's Adam
 
     def get_config(self) -> dict:
         return {**super().get_config(), "setting": self.setting}
@@ -143,8 +133,7 @@ class SNGAN(GAN):
             latent_dim: size of `z` (128).
             base_filters: width of both networks (64 in the paper; see
                 `ganzoo.nets.sngan`); smaller for a CPU.
-            **kwargs: passed to the constructor (`setting`, `d_steps`, `adversarial_loss`,
-                `seed`, ...).
+            **kwargs: the constructor's (`setting`, `d_steps`, `adversarial_loss`, `seed`).
 
         Returns:
             An uncompiled `SNGAN`.
