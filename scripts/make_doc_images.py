@@ -436,6 +436,14 @@ def _format_options(options: dict[str, Any]) -> str:
     return ", ".join(f"`{key}={value}`" for key, value in options.items()) or "defaults"
 
 
+def _picture_cell(name: str, file: str, images: str) -> str:
+    """A link to one of a variant's pictures; its thumbnail is shown inline."""
+    kind = Path(file).stem.removeprefix(name + "_")
+    if kind == "thumb":
+        return f"![{name} samples]({images}/{file})"
+    return f"[{kind}]({images}/{file})"
+
+
 def zoo_markdown(results: Sequence[Result], reference: float, images: str) -> str:
     """The page `docs/zoo.md`: one row per variant, with the run's settings.
 
@@ -479,10 +487,7 @@ def zoo_markdown(results: Sequence[Result], reference: float, images: str) -> st
         if result.fid_note:
             notes.append(f"[^{result.name}]: {result.fid_note[0].upper()}{result.fid_note[1:]}.")
             fid += f" [^{result.name}]"
-        pictures = " · ".join(
-            f"[{Path(file).stem.removeprefix(result.name + '_')}]({images}/{file})"
-            for file in result.files
-        )
+        pictures = " · ".join(_picture_cell(result.name, file, images) for file in result.files)
         lines.append(
             f"| [`{result.name}`]({page}) `{result.cls}` | {result.paper} | "
             f"{result.data} | {_format_options(result.options)} | {fid} | {result.steps} | "

@@ -67,6 +67,8 @@ def test_quick_run_writes_pictures_and_table(tmp_path):
         assert math.isfinite(float(fid.split()[0])) and float(fid.split()[0]) >= 0
         assert int(steps) == script.QUICK_BUDGET.steps
         assert int(batch) == script.QUICK_BUDGET.batch_size
+        assert f"![{name} samples](images/{name}_thumb.png)" in cells[9]  # shown inline
+        assert f"[losses](images/{name}_losses.png)" in cells[9]
         assert all(math.isfinite(float(value)) for value in (cpu, wall))
         assert f"(images/{name}_samples.png)" in cells[9]
     records = json.loads((images / script.RESULTS_FILE).read_text(encoding="utf-8"))
