@@ -7,6 +7,7 @@ Run it on a quiet machine: the figures are wall times.
 
     python benchmarks/harness_time.py                 # every variant
     python benchmarks/harness_time.py -k "dcgan or wgan"
+    python benchmarks/harness_time.py --tests tests/test_options_contract.py tests/test_ada.py
 """
 
 from __future__ import annotations
@@ -36,15 +37,22 @@ class HarnessTimes:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         seconds = getattr(item.instance, "check_seconds", None)
         if outcome.excinfo is None and seconds is not None:
-            self.rows.append((Path(item.path).stem.removeprefix("test_"), seconds, wall, cpu))
+            name = Path(item.path).stem.removeprefix("test_")
+            if hasattr(item, "callspec"):
+                name += f"[{item.callspec.id}]"
+            self.rows.append((name, seconds, wall, cpu))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-k", default=None, help="a pytest -k expression on the test ids")
+    parser.add_argument(
+        "--tests", nargs="+", default=["tests/models"], help="test files or folders (tests/models)"
+    )
     args = parser.parse_args(argv)
     plugin = HarnessTimes()
-    pytest_args = ["-q", "-o", "addopts=", "-p", "no:cacheprovider", str(ROOT / "tests/models")]
+    pytest_args = ["-q", "-o", "addopts=", "-p", "no:cacheprovider"]
+    pytest_args += [str(ROOT / path) for path in args.tests]
     pytest_args += ["-k", f"test_contract and ({args.k})" if args.k else "test_contract"]
     code = pytest.main(pytest_args, plugins=[plugin])
     print()

@@ -58,6 +58,9 @@ class DiffAugment(keras.layers.Layer):
         self.translation_ratio = float(translation_ratio)
         self.cutout_ratio = float(cutout_ratio)
         self.seed_generator = keras.random.SeedGenerator()
+        # No weights to build; unbuilt, it would make Keras' `fit` under a strategy
+        # build the whole model symbolically by calling it on a data batch.
+        self.built = True
 
     def call(self, images):
         def draw(sampler, shape, **kwargs):
