@@ -147,7 +147,10 @@ def build_generator(
     resolution = check_resolution(image_shape)
     channels = int(image_shape[2])
     mapping = build_mapping(latent_dim, w_dim, mapping_layers)
-    synthesis = build_synthesis(resolution, channels, w_dim, channel_base, channel_max, seed)
+    # `seed` and `seed + 1` are the mixing layers'; the noise layers take the next ones,
+    # so that no two layers draw the same stream.
+    noise_seed = None if seed is None else seed + 2
+    synthesis = build_synthesis(resolution, channels, w_dim, channel_base, channel_max, noise_seed)
     z = keras.Input((latent_dim,), name="z")
     w = WAverage(w_avg_beta, name="w_average")(mapping(z))
     mixing = StyleMixing(num_ws(resolution), style_mixing, seed=seed, name="style_mixing")

@@ -179,6 +179,19 @@ def test_w_average_and_style_mixing():
     assert 0.2 < (mixed[:, -1, 0] == 1).mean() < 0.8
 
 
+def test_seeded_layers_draw_distinct_streams():
+    # With a network seed, the mixing latents, the mixing coins and each noise input
+    # must not share a seed: two layers that did drew the same numbers every step.
+    generator = nets.build_generator((8, 8, 1), 8, 8, 2, 32, 8, seed=3)
+    seeds = [
+        layer.seed
+        for layer in generator._flatten_layers()
+        if isinstance(getattr(layer, "seed", None), int) and getattr(layer, "noise", True)
+    ]
+    assert len(seeds) == 2 + 3  # StyleMixing, FreshLatents, one noise per 3×3 conv
+    assert len(set(seeds)) == len(seeds), seeds
+
+
 def test_minibatch_std_under_a_strategy_is_the_global_batch():
     x = np.random.default_rng(0).normal(size=(8, 2, 2, 3)).astype("float32")
     one_device = MinibatchStdDev(4)(x).numpy()
