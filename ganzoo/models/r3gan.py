@@ -7,6 +7,7 @@ from typing import Any
 import keras
 from keras import ops
 
+from ganzoo import augment as ganzoo_augment
 from ganzoo import losses as ganzoo_losses
 from ganzoo.base import GAN
 from ganzoo.nets import dcgan, wgan
@@ -74,6 +75,19 @@ class R3GAN(GAN):
             raise ValueError(
                 f"R3GAN trains with the relativistic pairing loss; expected adversarial_loss="
                 f"{LOSS_NAME!r} or None, got {adversarial_loss!r}."
+            )
+        # The pairing loss bypasses `loss_pair`, which both options act through: refuse
+        # them rather than ignore them.
+        if kwargs.get("label_smoothing"):
+            raise ValueError(
+                f"R3GAN's relativistic pairing loss has no probability target to smooth; "
+                f"expected label_smoothing=0, got {kwargs['label_smoothing']!r}."
+            )
+        if isinstance(ganzoo_augment.get(kwargs.get("augment")), ganzoo_augment.ADA):
+            raise ValueError(
+                "ADA's controller reads sign(D(x)), which a relativistic logit has no "
+                "boundary for; expected augment=None, 'diffaugment' or a DiffAugment, "
+                f"got {kwargs['augment']!r}."
             )
         batch_norms = batch_norm_layer_names(discriminator)
         if batch_norms:

@@ -130,6 +130,16 @@ class TestR3GAN(GANTestCase):
         with pytest.raises(ValueError, match="gamma"):
             R3GAN(generator, critic, latent_dim=8, gamma=-1.0)
 
+    def test_options_the_pairing_loss_would_ignore_are_refused(self):
+        # Both act through `loss_pair`, which the pairing loss does not use.
+        generator = dcgan.build_generator((16, 16, 1), 8, 4, normalization=None)
+        critic = wgan.build_critic((16, 16, 1), 4)
+        with pytest.raises(ValueError, match=r"label_smoothing=0, got 0.1"):
+            R3GAN(generator, critic, latent_dim=8, label_smoothing=0.1)
+        with pytest.raises(ValueError, match=r"augment=None.*got 'ada'"):
+            R3GAN(generator, critic, latent_dim=8, augment="ada")
+        assert R3GAN(generator, critic, latent_dim=8, augment="diffaugment").augment is not None
+
     def test_generator_without_batch_norm(self):
         plain = dcgan.build_generator((32, 32, 1), 8, 4, normalization=None)
         normed = dcgan.build_generator((32, 32, 1), 8, 4)
