@@ -374,20 +374,19 @@ register(
             Option("fmap_max", int, "most feature maps per layer (128)"),
             Option("drift", float, "drift weight epsilon_drift (0.001)"),
         ),
-        # Growth to 32x32 after 9,600 images (600 steps of 16), then 400 steps there; the
-        # EMA with stylegan2-ada's ramp-up, since 0.999 without lags a 1,000-step run.
-        # Benchmark only until measured to fit CI's budget.
+        # Growth to 32x32 after 4,800 images (300 steps of 16), then 1,100 steps there,
+        # on 32-feature networks; the EMA with stylegan2-ada's ramp-up, since 0.999
+        # without lags a short run. About 150 CPU-s on one thread (docs/progan.md).
         learning=Learning(
-            1000,
+            1400,
             16,
             {
-                "fmap_base": 1024,
-                "fmap_max": 64,
-                "stable_images": 1600,
-                "fade_in_images": 1600,
+                "fmap_base": 256,
+                "fmap_max": 32,
+                "stable_images": 800,
+                "fade_in_images": 800,
                 "ema_rampup": 0.05,
             },
-            ci=False,
         ),
     )
 )
